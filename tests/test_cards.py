@@ -29,7 +29,9 @@ def test_preprints_come_before_journals_and_feed_order_is_kept_within_a_source()
 
 
 def test_card_layout_follows_the_reference_pages():
-    card = number_cards([paper("arxiv:1", "arXiv (quant-ph)", authors=["A. Pérez", "B. Li"], abstract="We do X.")])[0]
+    card = number_cards(
+        [paper("arxiv:1", "arXiv (quant-ph)", authors=["A. Pérez", "B. Li"], abstract="We do X.")]
+    )[0]
     assert format_card(card).splitlines() == [
         "01.",
         "arXiv (quant-ph) 2026-06-24",

@@ -17,7 +17,9 @@ from .models import Card, Source, SourceHealth
 class ErrorBody(BaseModel):
     """Every error the API returns, whatever the status."""
 
-    error: str = Field(description="A short machine-readable name: 'unauthorized', 'not_found', 'invalid_body'.")
+    error: str = Field(
+        description="A short machine-readable name: 'unauthorized', 'not_found', 'invalid_body'."
+    )
     detail: str = Field(description="What failed and why, in words a user can act on.")
     field: str | None = Field(
         default=None, description="The request field that is wrong, as a dotted path ('limit', 'body.ids.0')."
@@ -59,13 +61,8 @@ class CardPage(BaseModel):
     cards: list[Card]
 
 
-class DayEntry(BaseModel):
-    day: dt.date
-    papers: int = Field(description="Papers stored for that day.")
-
-
 class DayList(BaseModel):
-    days: list[DayEntry] = Field(description="Days that have papers, newest first.")
+    days: list[dt.date] = Field(description="Days that have papers, newest first.")
 
 
 # ---- status ----
@@ -97,8 +94,12 @@ class SourceStatus(BaseModel):
 
 
 class ScheduleState(BaseModel):
-    next_arxiv: dt.datetime | None = Field(default=None, description="The next refresh after an arXiv announcement.")
-    next_journals: dt.datetime | None = Field(default=None, description="The next refresh of the other sources.")
+    next_arxiv: dt.datetime | None = Field(
+        default=None, description="The next refresh after an arXiv announcement."
+    )
+    next_journals: dt.datetime | None = Field(
+        default=None, description="The next refresh of the other sources."
+    )
 
 
 class StatusReport(BaseModel):
@@ -138,6 +139,7 @@ class OpmlImport(BaseModel):
 class OpmlImportReport(BaseModel):
     added: list[Source] = Field(description="Sources now followed that were not before.")
     already: list[Source] = Field(description="Sources in the file that were already followed.")
+    skipped: list[str] = Field(description="Outlines that could not be followed, each with the reason.")
 
 
 # ---- refresh, events ----

@@ -1,10 +1,10 @@
 """A day's papers as numbered cards, in the layout of the reference pages:
 
-    01.
-    arXiv (quant-ph) 2026-06-15
-    Quasilinear Equivalence Checking for Detector Error Models
-    Authors: ...
-    <abstract>
+01.
+arXiv (quant-ph) 2026-06-15
+Quasilinear Equivalence Checking for Detector Error Models
+Authors: ...
+<abstract>
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def matches_source(paper: Paper, wanted: str) -> bool:
     """`arXiv` picks every arXiv card, `arXiv (cs.CV)` or `cs.CV` one category, `nature` Nature's."""
     wanted = wanted.strip().lower()
     label = paper.source_label.lower()
-    return label == wanted or label.startswith(wanted + " ") or wanted in (c.lower() for c in paper.categories)
+    return (
+        label == wanted or label.startswith(wanted + " ") or wanted in (c.lower() for c in paper.categories)
+    )
 
 
 def number_cards(papers: Sequence[Paper]) -> list[Card]:
@@ -51,7 +53,9 @@ def format_card(card: Card, width: int = 100) -> str:
     if card.authors:  # no author line at all rather than "Unknown Author"
         lines.append("Authors: " + ", ".join(card.authors))
     if card.abstract:
-        lines.extend(textwrap.wrap(card.abstract, width=width, break_long_words=False, break_on_hyphens=False))
+        lines.extend(
+            textwrap.wrap(card.abstract, width=width, break_long_words=False, break_on_hyphens=False)
+        )
     return "\n".join(lines)
 
 

@@ -9,10 +9,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cards import format_cards, matches_source, number_cards, order_papers
 from .paths import Paths, seed_day_dir
+
+if TYPE_CHECKING:
+    from .service import Runtime
 
 
 def _paths(args: argparse.Namespace) -> Paths:
@@ -108,6 +112,90 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .service import ServiceError, serve
+
+    def ready(runtime: Runtime, token: str) -> None:
+        print(f"AcademicHub serving {runtime.url} (pid {runtime.pid}); stop with Ctrl-C", flush=True)
+
+    try:
+        asyncio.run(serve(_paths(args), args.port, on_ready=ready))
+    except ServiceError as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from .service import load_or_create_token
+
+    print(load_or_create_token(_paths(args)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from .service import OfflineFetcher, ServiceError, prepare_demo, serve
+
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
+
+    def ready(runtime: Runtime, token: str) -> None:
+        root = Path(__file__).resolve().parents[2]
+        print(f"AcademicHub demo: the recorded seed day, offline\n"
+              f"  address  {runtime.url}\n"
+              f"  token    {token}\n"
+              f"  data     {data_dir}\n"
+              f"  try      curl -H 'Authorization: Bearer {token}' {runtime.url}cards\n"
+              f"Load the extension: open chrome://extensions, turn on Developer mode, click Load unpacked "
+              f"and choose {root} (the folder with manifest.json).\nStop with Ctrl-C.", flush=True)
+
+    try:
+        paths = prepare_demo(data_dir)
+        asyncio.run(serve(paths, args.port, on_ready=ready, fetcher_factory=OfflineFetcher))
+    except ServiceError as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+def cmd_install_native_host(args: argparse.Namespace) -> int:
+    from .native_install import InstallError, chosen_browsers, install, install_into
+
+    try:
+        if args.dir:
+            written = [install_into(args.dir, args.browser if args.browser != "all" else "chromium",
+                                    data_dir=args.data_dir)]
+        else:
+            written = install(chosen_browsers(args.browser), data_dir=args.data_dir)
+    except (InstallError, OSError) as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    for files in written:
+        print(f"{files.browser:9} {files.manifest}")
+    print("Restart the browser (or reload the extension) so that it starts the sidecar.")
+    return 0
+
+
+def cmd_uninstall_native_host(args: argparse.Namespace) -> int:
+    from .native_install import InstallError, chosen_browsers, uninstall, uninstall_from
+
+    try:
+        removed = uninstall_from(args.dir) if args.dir else uninstall(chosen_browsers(args.browser))
+    except InstallError as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    for path in removed:
+        print(f"removed {path}")
+    if not removed:
+        print("no native host was installed there")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before or after the command name.
     common = argparse.ArgumentParser(add_help=False)
@@ -143,6 +231,34 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", parents=[common], help="papers stored and each source's health")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=cmd_status)
+
+    serve = commands.add_parser("serve", parents=[common], help="run the local API for the browser extension")
+    serve.add_argument("--port", type=int, help="port on 127.0.0.1 (default: the config's; 0: any free one)")
+    serve.set_defaults(func=cmd_serve)
+
+    token = commands.add_parser("token", parents=[common], help="print the API token (created on first run)")
+    token.set_defaults(func=cmd_token)
+
+    demo = commands.add_parser("demo", parents=[common], help="serve the recorded seed day, offline")
+    demo.add_argument("--port", type=int, help="port on 127.0.0.1 (default: any free one)")
+    demo.set_defaults(func=cmd_demo)
+
+    browsers = ["chrome", "chromium", "firefox", "brave", "edge", "all"]
+    install_host = commands.add_parser(
+        "install-native-host", parents=[common],
+        help="let the browser extension start the sidecar (writes the native messaging host manifests)")
+    install_host.add_argument("--browser", choices=browsers, default="all",
+                              help="which browser's manifest to write (default: all)")
+    install_host.add_argument("--dir", type=Path,
+                              help="write into this directory instead of the browser's own (e.g. "
+                              "<profile>/NativeMessagingHosts for a browser run with --user-data-dir)")
+    install_host.set_defaults(func=cmd_install_native_host)
+
+    uninstall_host = commands.add_parser("uninstall-native-host", parents=[common],
+                                         help="remove what install-native-host wrote")
+    uninstall_host.add_argument("--browser", choices=browsers, default="all")
+    uninstall_host.add_argument("--dir", type=Path, help="remove from this directory instead")
+    uninstall_host.set_defaults(func=cmd_uninstall_native_host)
     return parser
 
 

@@ -8,10 +8,11 @@ once and backfill can page the export API without either knowing about the other
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.utils
 import errno
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -27,6 +28,7 @@ POLITE_GAPS: dict[str, float] = {"arxiv.org": 3.0, "rss.arxiv.org": 3.0, "export
 DEFAULT_GAP = 1.0
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp 3.10+; before, a plain timeout
 
 
 class FetchError(Exception):
@@ -133,7 +135,9 @@ class Fetcher:
     def gap_for(self, host: str) -> float:
         return self.gaps.get(host, self.default_gap)
 
-    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
         """Download `url`; a 304 (the validators still match) comes back with body None."""
         if self._session is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher() as fetcher`")
@@ -155,7 +159,9 @@ class Fetcher:
             except _Retry as retry:
                 if attempt == self.tries:
                     raise FetchError(url, f"{retry.reason} after {self.tries} tries") from None
-                await asyncio.sleep(retry.wait if retry.wait is not None else self.backoff * 2 ** (attempt - 1))
+                await asyncio.sleep(
+                    retry.wait if retry.wait is not None else self.backoff * 2 ** (attempt - 1)
+                )
                 continue
             return FetchResult(
                 url=url,
@@ -169,9 +175,20 @@ class Fetcher:
             )
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _host_turn(self, host: str) -> _HostTurn:
-        lock = self._host_locks.setdefault(host, asyncio.Lock())
-        return _HostTurn(self, host, lock)
+    @contextlib.asynccontextmanager
+    async def _host_turn(self, host: str) -> AsyncIterator[None]:
+        """The host's single slot: wait for the previous request's gap; the next gap starts on leaving."""
+        async with self._host_locks.setdefault(host, asyncio.Lock()):
+            loop = asyncio.get_running_loop()
+            wait = self._host_free_at.get(host, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                # max: a Retry-After the response set for the host outlasts the usual gap.
+                free_at = loop.time() + self.gap_for(host)
+                self._host_free_at[host] = max(free_at, self._host_free_at.get(host, 0.0))
 
     async def _get(
         self, url: str, host: str, headers: dict[str, str]
@@ -188,7 +205,7 @@ class Fetcher:
                     raise FetchError(url, f"HTTP {status} {response.reason or ''}".rstrip())
                 body = await self._read_capped(url, response)
                 return status, str(response.url), response.headers, body
-        except aiohttp.ConnectionTimeoutError:
+        except _CONNECT_TIMEOUT:
             raise FetchError(url, f"no connection within {_seconds(self.connect_timeout)}") from None
         except TimeoutError:
             # Not retried: a server that hangs would hold the host's turn for tries x timeout.
@@ -228,29 +245,3 @@ class Fetcher:
                 raise FetchError(url, limit)
             chunks.append(chunk)
         return b"".join(chunks)
-
-
-class _HostTurn:
-    """Holds a host's single slot: waits for the previous request's gap, and starts the next gap on exit."""
-
-    def __init__(self, fetcher: Fetcher, host: str, lock: asyncio.Lock):
-        self.fetcher = fetcher
-        self.host = host
-        self.lock = lock
-
-    async def __aenter__(self) -> None:
-        await self.lock.acquire()
-        try:
-            loop = asyncio.get_running_loop()
-            wait = self.fetcher._host_free_at.get(self.host, 0.0) - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-        except BaseException:
-            self.lock.release()
-            raise
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        loop = asyncio.get_running_loop()
-        free_at = loop.time() + self.fetcher.gap_for(self.host)
-        self.fetcher._host_free_at[self.host] = max(free_at, self.fetcher._host_free_at.get(self.host, 0.0))
-        self.lock.release()

@@ -22,7 +22,13 @@ class Paper(BaseModel):
     authors: list[str] = Field(default_factory=list, description="Names in display form, TeX decoded.")
     abstract: str = ""
     source_label: str = Field(description="Reference-style label: 'arXiv (cs.CV)', 'Nature', 'bioRxiv (Genomics)'.")
-    date: dt.date = Field(description="The day the paper was announced or published.")
+    date: dt.date = Field(description="The day the paper was announced or published (shown on the card).")
+    day: dt.date | None = Field(
+        default=None,
+        description="The radar day the paper reached the reader: its arXiv announcement day, or for a journal "
+        "item the day of the fetch that first carried it. Journal feeds list items published weeks apart, "
+        "so a day's cards mix publication dates, as the reference pages do. None until ingested.",
+    )
     url: str = ""
     pdf_url: str | None = None
     categories: list[str] = Field(default_factory=list, description="arXiv categories, primary first.")
@@ -67,6 +73,9 @@ class Source(BaseModel):
     url: str
     kind: SourceKind = SourceKind.feed
     category: str | None = Field(default=None, description="arXiv category or preprint subject, if any.")
+    # Added for the catalogue: `academichub sources` lists and searches the full names, e.g. 'cs.CV' is
+    # found by "vision" and shown as "Computer Vision and Pattern Recognition".
+    title: str = Field(default="", description="What the feed covers: 'Computer Vision and Pattern Recognition'.")
     enabled: bool = True
 
 
@@ -94,10 +103,27 @@ class SourceHealth(BaseModel):
     last_modified: str | None = None
 
 
+class RadarHit(BaseModel):
+    """One place where a radar rule matched a paper: enough for any view to highlight the exact words."""
+
+    rule: str = Field(description="The rule's name.")
+    field: Literal["title", "abstract", "authors"]
+    term: str = Field(description="The rule's term, or author, as the user wrote it.")
+    start: int = Field(description="Offset of the first matched character in the field's original text "
+                       "(for authors: in that author's name).")
+    end: int = Field(description="Offset just past the last matched character.")
+    text: str = Field(description="The original text matched: field[start:end].")
+    author: int | None = Field(default=None, description="For an author hit: the author's index in `authors`.")
+
+
 class Card(Paper):
     """A paper as shown to the user: numbered within its day's list."""
 
     n: int = Field(description="Position in the list, 1-based and contiguous.")
+    # Added by the radar (issue 5), with defaults so that a card built without it is still valid: every
+    # view of a card (popup, `cards --json`, the API) shows why the radar picked it.
+    score: float = Field(default=0.0, description="The radar score; 0 when no rule matches (see `radar`).")
+    radar: list[RadarHit] = Field(default_factory=list, description="Where each radar rule matched.")
 
 
 class IngestReport(BaseModel):

@@ -1,0 +1,106 @@
+// Reading an entry's text and highlighting the radar's spans in it, without harming the page.
+//
+// The text sent to the radar is the concatenation of the element's own text nodes, so the spans the
+// sidecar returns are offsets into those very nodes: highlighting splits the nodes at the span's ends and
+// moves the middle into a <mark>. No markup is ever parsed (no innerHTML), and nothing inside MathJax's
+// output, or inside TeX that MathJax has yet to typeset, is touched: splitting `$a<b$` would break it.
+(() => {
+  const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
+
+  // Text we neither read nor split: MathJax 2 and 3 output, scripts, arXiv's "Title:" labels, our own marks.
+  const SKIP = [
+    "script",
+    "style",
+    "noscript",
+    "mjx-container",
+    "mjx-assistive-mml",
+    "math",
+    ".MathJax",
+    ".MathJax_Preview",
+    ".MathJax_Display",
+    ".MathJax_SVG",
+    ".MJX_Assistive_MathML",
+    ".descriptor",
+    ".academichub",
+  ].join(",");
+
+  // The element's readable text and where each text node starts in it.
+  // `skip` adds a page's own selectors to SKIP.
+  function readText(element, skip) {
+    const nodes = [];
+    let text = "";
+    if (!element) return { text, nodes };
+    const skipped = skip ? `${SKIP},${skip}` : SKIP;
+    // Elements are tested once each: a skipped one is rejected with its whole subtree.
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+        return node.matches(skipped) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP;
+      },
+    });
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      nodes.push({ node, start: text.length });
+      text += node.data;
+    }
+    return { text, nodes };
+  }
+
+  // TeX not yet typeset: $...$, $$...$$, \(...\), \[...\]. A backslash-escaped \$ is a dollar sign.
+  const TEX = /\$\$[\s\S]+?\$\$|(?<!\\)\$(?:\\.|[^$\\])+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]/g;
+
+  function texRanges(text) {
+    return [...text.matchAll(TEX)].map((m) => [m.index, m.index + m[0].length]);
+  }
+
+  // Spans sorted, merged, inside the text, and never overlapping TeX.
+  function cleanSpans(spans, text) {
+    const tex = texRanges(text);
+    const sorted = spans
+      .filter((s) => Array.isArray(s) && Number.isInteger(s[0]) && Number.isInteger(s[1]))
+      .map(([s, e]) => [Math.max(0, s), Math.min(text.length, e)])
+      .filter(([s, e]) => s < e && !tex.some(([ts, te]) => s < te && e > ts))
+      .sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const span of sorted) {
+      const last = merged[merged.length - 1];
+      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+      else merged.push([...span]);
+    }
+    return merged;
+  }
+
+  function wrap(node, title) {
+    const mark = document.createElement("mark");
+    mark.className = "academichub academichub-hit";
+    if (title) mark.title = title;
+    node.parentNode.insertBefore(mark, node);
+    mark.appendChild(node);
+    return mark;
+  }
+
+  // Highlights `spans` ([start, end) offsets into readText(element).text). Returns the marks made.
+  function highlight(reading, spans, title) {
+    const marks = [];
+    const { text, nodes } = reading;
+    // Right to left: splitting a node keeps the earlier text in the same node, so the offsets of the
+    // spans still to do stay valid.
+    for (const [start, end] of cleanSpans(spans, text).reverse()) {
+      for (let i = nodes.length - 1; i >= 0; i -= 1) {
+        const { node, start: at } = nodes[i];
+        if (at >= end) continue;
+        if (at + node.data.length <= start) break;
+        const from = Math.max(0, start - at);
+        const to = Math.min(node.data.length, end - at);
+        if (from >= to) continue;
+        if (to < node.data.length) node.splitText(to);
+        const middle = from > 0 ? node.splitText(from) : node;
+        if (middle.data.trim()) marks.push(wrap(middle, title));
+      }
+    }
+    return marks.reverse();
+  }
+
+  overlay.readText = readText;
+  overlay.highlight = highlight;
+  overlay.cleanSpans = cleanSpans;
+})();

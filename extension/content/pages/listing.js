@@ -1,0 +1,39 @@
+// arXiv listing pages: /list/<category>/new, /recent and /pastweek, in the 2024+ layout.
+// One dl#articles per section (the id repeats), each paper a <dt> with its id in a[title=Abstract]
+// (href /abs/<id>) followed by a <dd> holding div.meta: div.list-title, div.list-authors,
+// div.list-subjects, and on /new the abstract in p.mathjax.
+(() => {
+  const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
+
+  const SELECTORS = {
+    entry: "dl#articles > dt",
+    idLink: "a[title='Abstract']",
+    meta: "div.meta",
+    title: "div.list-title",
+    authors: "div.list-authors",
+    abstract: "p.mathjax",
+  };
+
+  overlay.pages.push({
+    kind: "listing",
+    matches: (location) => /^\/list\/[^/]+\/(new|recent|pastweek)\/?$/.test(location.pathname),
+    entries(document) {
+      const found = [];
+      for (const dt of document.querySelectorAll(SELECTORS.entry)) {
+        const id = overlay.arxivIdFromHref(dt.querySelector(SELECTORS.idLink)?.getAttribute("href"));
+        const dd = dt.nextElementSibling;
+        const meta = dd?.tagName === "DD" ? dd.querySelector(SELECTORS.meta) : null;
+        if (!id || !meta) continue;
+        found.push({
+          id,
+          marker: { parent: dt, before: dt.firstChild }, // the marker and badges open the entry's line
+          scrollTo: dt,
+          title: meta.querySelector(SELECTORS.title),
+          authors: meta.querySelector(SELECTORS.authors),
+          abstract: meta.querySelector(SELECTORS.abstract),
+        });
+      }
+      return found;
+    },
+  });
+})();

@@ -1,0 +1,64 @@
+// The model (GGUF path, threads, GPU layers) and the refresh schedule: both live in the sidecar's
+// settings file, read and written through its API.
+import "../shared/protocol.js";
+import { t } from "../shared/i18n.js";
+import { say, sayFailure } from "./messages.js";
+
+const P = globalThis.AcademicHubProtocol;
+const $ = (selector) => document.querySelector(selector);
+
+const SETTINGS = "/settings";
+
+function fill(form, values) {
+  for (const input of form.elements) {
+    if (!input.name || !(input.name in values)) continue;
+    if (input.type === "checkbox") input.checked = Boolean(values[input.name]);
+    else input.value = values[input.name] ?? "";
+  }
+}
+
+function read(form) {
+  const values = {};
+  for (const input of form.elements) {
+    if (!input.name) continue;
+    if (input.type === "checkbox") values[input.name] = input.checked;
+    else if (input.type === "number") values[input.name] = Number(input.value);
+    else values[input.name] = input.value.trim();
+  }
+  return values;
+}
+
+export function settingsSection() {
+  const forms = { model: $("#model-form"), refresh: $("#schedule-form") };
+  const messages = { model: $("#model-message"), refresh: $("#schedule-message") };
+
+  async function load() {
+    const reply = await P.api("GET", SETTINGS);
+    if (!reply.ok) {
+      const missing = reply.error?.status === 404 || reply.error?.status === 405;
+      for (const [part, form] of Object.entries(forms)) {
+        if (missing) {
+          say(messages[part], t("settingsUnavailable"), true);
+          for (const input of form.elements) input.disabled = true;
+        } else {
+          sayFailure(messages[part], reply);
+        }
+      }
+      return;
+    }
+    fill(forms.model, reply.data.model ?? {});
+    fill(forms.refresh, reply.data.refresh ?? {});
+  }
+
+  for (const [part, form] of Object.entries(forms)) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const reply = await P.api("PATCH", SETTINGS, { body: { [part]: read(form) } });
+      if (!reply.ok) return sayFailure(messages[part], reply);
+      fill(form, reply.data[part] ?? {});
+      say(messages[part], t("saved"));
+    });
+  }
+
+  return { load };
+}

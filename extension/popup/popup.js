@@ -1,0 +1,324 @@
+// The toolbar popup: the day as numbered cards, with the day, tabs (Radar / All / by source), search,
+// refresh, the briefing, and honest states when something is missing. Everything comes from the sidecar
+// through the service worker (extension/shared/protocol.js).
+import "../shared/protocol.js";
+import { safeUrl } from "../shared/dom.js";
+import { localize, longDay, t } from "../shared/i18n.js";
+import { showBriefing } from "./briefing.js";
+import { renderCard, setRead, setStarred, setUnfolded } from "./card-view.js";
+import { bindKeys } from "./keyboard.js";
+import { Marks } from "./marks.js";
+import * as notices from "./notices.js";
+import { watchRefresh } from "./refresh.js";
+
+const P = globalThis.AcademicHubProtocol;
+const PAGE = 50;
+
+const state = {
+  day: new URLSearchParams(location.search).get("day"), // null: the latest day with papers
+  filter: { kind: "all" },
+  q: "",
+  total: 0,
+  loaded: 0,
+  generation: 0, // a newer query makes every older reply moot
+  loading: false,
+  days: [],
+  status: null,
+  cards: new Map(), // n -> card
+};
+
+function cardsQuery(offset) {
+  const query = { offset, limit: PAGE };
+  if (state.day) query.day = state.day;
+  if (state.filter.kind === "radar") query.radar = true;
+  if (state.filter.kind === "source") query.source = state.filter.source;
+  if (state.q) query.q = state.q;
+  return query;
+}
+
+const fetchPage = (offset) => P.api("GET", "/cards", { query: cardsQuery(offset) });
+
+// The first request leaves before anything else is done: the first cards are what the reader waits for.
+const firstPage = fetchPage(0);
+const marksReady = Marks.load();
+const statusReady = P.api("GET", "/status");
+
+const $ = (selector) => document.querySelector(selector);
+const cardsEl = $("#cards");
+const noticesEl = $("#notices");
+const search = $("#search");
+const tabs = $("#tabs");
+
+localize();
+
+function markFirstCards() {
+  // For bench/popup.py: when the first cards were on screen, in ms since the popup began to load.
+  requestAnimationFrame(() => {
+    document.documentElement.dataset.firstCardsMs = performance.now().toFixed(1);
+  });
+}
+
+function setNotices(...nodes) {
+  noticesEl.replaceChildren(...nodes.filter(Boolean));
+}
+
+function sidecarUnreachable(error) {
+  return [P.ErrorCode.HOST_MISSING, P.ErrorCode.SIDECAR_DOWN, P.ErrorCode.WORKER_GONE].includes(error?.code);
+}
+
+function showFailure(error) {
+  cardsEl.replaceChildren();
+  cardsEl.setAttribute("aria-busy", "false");
+  $("#cards-status").textContent = "";
+  setNotices(sidecarUnreachable(error) ? notices.sidecarDown(error) : notices.apiFailed(error));
+}
+
+function renderDayLine() {
+  $("#day-label").textContent = state.day ? longDay(state.day) : t("noDay");
+  const at = state.days.indexOf(state.day);
+  $("#prev-day").disabled = at < 0 || at >= state.days.length - 1;
+  $("#next-day").disabled = at <= 0;
+}
+
+async function showPage(reply, { replace, generation }) {
+  if (generation !== state.generation) return;
+  if (!reply.ok) {
+    showFailure(reply.error);
+    return;
+  }
+  const page = reply.data;
+  const marks = await marksReady;
+  if (generation !== state.generation) return;
+  if (replace) {
+    state.cards.clear();
+    state.day = page.day;
+    renderDayLine();
+  }
+  state.total = page.total;
+  const fragment = document.createDocumentFragment();
+  for (const card of page.cards) {
+    state.cards.set(card.n, card);
+    fragment.append(renderCard(card, { read: marks.isRead(card.id), starred: marks.isStarred(card.id), setSize: page.total }));
+  }
+  if (replace) {
+    cardsEl.replaceChildren(fragment);
+    const first = cardsEl.firstElementChild;
+    if (first) first.tabIndex = 0;
+  } else {
+    cardsEl.append(fragment);
+  }
+  state.loaded = page.offset + page.cards.length;
+  cardsEl.setAttribute("aria-busy", "false");
+  $("#cards-status").textContent = state.total
+    ? t("cardsShown", [String(Math.min(state.loaded, state.total)), String(state.total)])
+    : "";
+  if (!state.total) cardsEl.replaceChildren(notices.nothingMatches(state.filter, state.q));
+}
+
+async function reload() {
+  const generation = ++state.generation;
+  state.loaded = 0;
+  cardsEl.setAttribute("aria-busy", "true");
+  await showPage(await fetchPage(0), { replace: true, generation });
+}
+
+async function loadMore() {
+  if (state.loading || state.loaded >= state.total) return;
+  state.loading = true;
+  const generation = state.generation;
+  try {
+    await showPage(await fetchPage(state.loaded), { replace: false, generation });
+  } finally {
+    state.loading = false;
+  }
+}
+
+// ---- honest states and source tabs, from /status ----
+
+function family(source) {
+  return { arxiv: "arXiv", biorxiv: "bioRxiv", medrxiv: "medRxiv" }[source.kind] ?? source.name;
+}
+
+function renderSourceTabs(status) {
+  for (const tab of tabs.querySelectorAll("[data-filter='source']")) tab.remove();
+  const families = [...new Set(status.sources.map(({ source }) => family(source)))];
+  for (const name of families) {
+    const tab = document.createElement("button");
+    Object.assign(tab, { type: "button", textContent: name, tabIndex: -1 });
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-selected", "false");
+    tab.setAttribute("aria-controls", "cards");
+    tab.dataset.filter = "source";
+    tab.dataset.source = name;
+    tab.id = `tab-source-${families.indexOf(name)}`;
+    tabs.append(tab);
+  }
+}
+
+function renderNotices(status) {
+  const found = [];
+  if (!status.sources.length) found.push(notices.noSources());
+  else if (!status.papers) found.push(notices.noPapersYet());
+  const quiet = status.sources.filter(({ health }) => health.state === "quiet");
+  if (quiet.length && (!state.day || state.day === status.latest_day)) found.push(notices.quietDay(status.latest_day));
+  const failing = status.sources.filter(({ health }) => health.state === "failing");
+  if (failing.length) found.push(notices.failingSources(failing));
+  setNotices(...found);
+}
+
+async function loadStatus(reply) {
+  if (!reply.ok) return; // the cards' failure already says why
+  state.status = reply.data;
+  renderSourceTabs(state.status);
+  renderNotices(state.status);
+  if (state.status.refresh.state === "running") refresh.follow();
+}
+
+async function loadDays() {
+  const reply = await P.api("GET", "/days");
+  if (!reply.ok) return;
+  state.days = reply.data.days; // ISO days, newest first
+  renderDayLine();
+}
+
+// ---- actions ----
+
+function selectTab(tab) {
+  for (const other of tabs.querySelectorAll("[role='tab']")) {
+    other.setAttribute("aria-selected", String(other === tab));
+    other.tabIndex = other === tab ? 0 : -1;
+  }
+  cardsEl.setAttribute("aria-labelledby", tab.id);
+  const kind = tab.dataset.filter;
+  state.filter = kind === "source" ? { kind, source: tab.dataset.source } : { kind };
+  reload();
+}
+
+async function open(article, which = "paper") {
+  const card = state.cards.get(Number(article.getAttribute("aria-posinset")));
+  const url = safeUrl(which === "pdf" ? card?.pdf_url : card?.url);
+  if (!url) return;
+  markRead(article);
+  await chrome.tabs.create({ url });
+}
+
+async function markRead(article) {
+  const marks = await marksReady;
+  await marks.markRead(article.dataset.id);
+  setRead(article);
+}
+
+async function toggleStar(article) {
+  const marks = await marksReady;
+  setStarred(article, null, await marks.toggleStar(article.dataset.id));
+}
+
+async function copyBibtex(article, button) {
+  const reply = await P.api("POST", "/export", { body: { ids: [article.dataset.id], format: "bibtex" } });
+  let ok = reply.ok;
+  if (ok) {
+    try {
+      await navigator.clipboard.writeText(reply.data);
+    } catch {
+      ok = false;
+    }
+  }
+  button.textContent = t(ok ? "copied" : "copyFailed");
+  setTimeout(() => {
+    button.textContent = t("copyBibtex");
+  }, 1500);
+}
+
+function cite(n) {
+  const article = document.getElementById(`card-${n}`);
+  if (article) keys.focusCard(article);
+}
+
+cardsEl.addEventListener("click", (event) => {
+  const article = event.target.closest("article");
+  if (!article) return;
+  const target = event.target;
+  if (target.closest(".unfold") || target.closest(".card-abstract")) {
+    const unfolded = article.querySelector(".card-abstract")?.classList.contains("folded");
+    setUnfolded(article, unfolded);
+    article.classList.toggle("unfolded", unfolded);
+  } else if (target.closest(".star")) {
+    toggleStar(article);
+  } else if (target.closest(".bibtex")) {
+    copyBibtex(article, target.closest(".bibtex"));
+  } else if (target.closest(".card-title a") || target.closest("a.pdf")) {
+    markRead(article); // the link itself opens the tab
+  }
+});
+
+noticesEl.addEventListener("click", (event) => {
+  if (event.target.closest(".retry")) start();
+  else if (event.target.closest(".choose-sources")) chrome.runtime.openOptionsPage();
+});
+cardsEl.addEventListener("click", (event) => {
+  if (event.target.closest(".edit-radar")) chrome.runtime.openOptionsPage();
+});
+
+tabs.addEventListener("click", (event) => {
+  const tab = event.target.closest("[role='tab']");
+  if (tab) selectTab(tab);
+});
+
+let searchTimer = 0;
+search.addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    state.q = search.value.trim();
+    reload();
+  }, 200);
+});
+
+function goToDay(step) {
+  const at = state.days.indexOf(state.day);
+  const next = state.days[at + step];
+  if (!next) return;
+  state.day = next;
+  renderDayLine();
+  reload().then(() => state.status && renderNotices(state.status));
+  briefing(next);
+}
+
+$("#prev-day").addEventListener("click", () => goToDay(1));
+$("#next-day").addEventListener("click", () => goToDay(-1));
+$("#open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
+
+new IntersectionObserver((entries) => {
+  if (entries.some((e) => e.isIntersecting)) loadMore();
+}).observe($("#more"));
+
+const keys = bindKeys({
+  cards: cardsEl,
+  search,
+  tabs,
+  onOpen: (article) => open(article),
+  onStar: toggleStar,
+  onTab: selectTab,
+});
+
+const refresh = watchRefresh({
+  button: $("#refresh"),
+  box: $("#refresh-progress"),
+  onFinished: async () => {
+    await Promise.all([loadDays(), P.api("GET", "/status").then(loadStatus), reload()]);
+    P.updateBadge();
+  },
+});
+
+const briefing = (day) => showBriefing($("#briefing"), day, cite);
+
+async function start(initial = false) {
+  const generation = ++state.generation;
+  const pageReply = initial ? await firstPage : await fetchPage(0);
+  await showPage(pageReply, { replace: true, generation });
+  if (!pageReply.ok) return;
+  if (initial) markFirstCards();
+  await Promise.all([loadStatus(initial ? await statusReady : await P.api("GET", "/status")), loadDays()]);
+  briefing(state.day);
+}
+
+start(true);

@@ -1,0 +1,126 @@
+// The one message protocol between the extension's parts. The service worker is the only door to the sidecar:
+// the popup, the options page and the arXiv overlay send it these messages and never fetch 127.0.0.1
+// themselves (a content script on arxiv.org cannot: Chromium's Local Network Access check blocks it).
+//
+// Content scripts cannot be ES modules, so this file is a classic script that defines
+// globalThis.AcademicHubProtocol and nothing else; the worker and the pages import it for that side effect.
+//
+// Every request is {kind, ...}; every reply is {ok: true, status, data} or {ok: false, error: {code, detail,
+// status?, field?}}. Streams (refresh progress, the briefing) go over a runtime Port named STREAM_PORT:
+// the page posts one {method, path, body?}, the worker posts {event, data} per Server-Sent Event, then
+// {end: true} or {error}.
+(() => {
+  const Kind = Object.freeze({
+    API: "api", // {method, path, query?, body?}: any /api/v1 call (extension pages only)
+    RADAR_MATCH: "radar.match", // {papers: [{id, title, abstract, authors}]}: the overlay's one call
+    SIDECAR_STATE: "sidecar.state", // {}: is the sidecar up? data: {state: "up"|"down", code?, detail?}
+    BADGE: "badge.update", // {}: recount today's radar matches for the toolbar badge
+  });
+
+  const ErrorCode = Object.freeze({
+    HOST_MISSING: "host_missing", // no native host installed: `academichub install-native-host`
+    SIDECAR_DOWN: "sidecar_down", // the host answered but the sidecar cannot be reached or started
+    API: "api_error", // the sidecar answered with an ErrorBody
+    BAD_MESSAGE: "bad_message", // a message this protocol does not know, or one the sender may not send
+    WORKER_GONE: "worker_gone", // the service worker did not answer (extension reloaded, say)
+  });
+
+  const STREAM_PORT = "academichub.stream";
+  const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+  // Enough for a 1,000-entry arXiv listing; more would be a page we do not know.
+  const MAX_PAPERS = 2000;
+
+  function isText(value, max) {
+    return typeof value === "string" && value.length <= max;
+  }
+
+  // Checked by the worker on every message: what a sender may ask depends on where it runs.
+  function validate(message, fromExtensionPage) {
+    if (!message || typeof message !== "object") return "not an object";
+    switch (message.kind) {
+      case Kind.API:
+        if (!fromExtensionPage) return "only extension pages may call the API";
+        if (!METHODS.has(message.method)) return `unknown method ${String(message.method).slice(0, 20)}`;
+        if (!isText(message.path, 500) || !message.path.startsWith("/") || message.path.includes(".."))
+          return "path must be an /api/v1 path";
+        return null;
+      case Kind.RADAR_MATCH: {
+        const papers = message.papers;
+        if (!Array.isArray(papers) || papers.length > MAX_PAPERS) return `papers must be a list of at most ${MAX_PAPERS}`;
+        const bad = papers.findIndex(
+          (p) =>
+            !p ||
+            !isText(p.id, 100) ||
+            !isText(p.title, 5000) ||
+            !isText(p.abstract ?? "", 50000) ||
+            !Array.isArray(p.authors ?? []),
+        );
+        return bad >= 0 ? `papers[${bad}] is not {id, title, abstract, authors}` : null;
+      }
+      case Kind.SIDECAR_STATE:
+      case Kind.BADGE:
+        return null;
+      default:
+        return `unknown kind ${String(message.kind).slice(0, 40)}`;
+    }
+  }
+
+  function failure(code, detail, extra = {}) {
+    return { ok: false, error: { code, detail, ...extra } };
+  }
+
+  async function send(message) {
+    try {
+      const reply = await chrome.runtime.sendMessage(message);
+      return reply ?? failure(ErrorCode.WORKER_GONE, "the service worker sent no reply");
+    } catch (err) {
+      return failure(ErrorCode.WORKER_GONE, String(err?.message ?? err));
+    }
+  }
+
+  const api = (method, path, { query, body } = {}) => send({ kind: Kind.API, method, path, query, body });
+  const matchRadar = (papers) => send({ kind: Kind.RADAR_MATCH, papers });
+  const sidecarState = () => send({ kind: Kind.SIDECAR_STATE });
+  const updateBadge = () => send({ kind: Kind.BADGE });
+
+  // Relays one Server-Sent Event stream: onEvent(event, data) per event; `done` resolves when the stream
+  // ends and rejects with {code, detail} on failure. The worker aborts its fetch when the port closes.
+  function stream(method, path, body, onEvent) {
+    const port = chrome.runtime.connect({ name: STREAM_PORT });
+    let settle = null;
+    const done = new Promise((resolve, reject) => {
+      settle = (error) => {
+        settle = null;
+        port.disconnect();
+        if (error) reject(error);
+        else resolve();
+      };
+      port.onMessage.addListener((msg) => {
+        if (!settle) return;
+        if (msg.end) settle();
+        else if (msg.error) settle(msg.error);
+        else onEvent(msg.event, msg.data);
+      });
+      port.onDisconnect.addListener(() => {
+        if (settle) settle({ code: ErrorCode.WORKER_GONE, detail: "the stream was closed" });
+      });
+    });
+    port.postMessage({ method, path, body });
+    // close() ends the stream early; `done` then resolves.
+    return { done, close: () => settle?.() };
+  }
+
+  globalThis.AcademicHubProtocol = Object.freeze({
+    Kind,
+    ErrorCode,
+    STREAM_PORT,
+    MAX_PAPERS,
+    validate,
+    failure,
+    api,
+    matchRadar,
+    sidecarState,
+    updateBadge,
+    stream,
+  });
+})();

@@ -1,0 +1,172 @@
+"""A day's numbered cards, kept ready to serve.
+
+A cards request must not parse a day's shard, validate a thousand papers or serialize them: with 200
+clients asking at once that work would stall the loop. So each day is built once per store generation,
+off the loop, into the ordered papers and each paper's JSON; a page is then a slice and a join of bytes,
+its numbers added on the way out. After a refresh writes, the shelf keeps serving the old day while the new
+one is built in the background (stale for a moment, never slow).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..cards import matches_source, number_cards, order_papers
+from ..models import Card, Paper
+from .library import Library
+
+MAX_DAYS = 16  # days kept built; the popup shows today's, and a reader pages back a few days at most
+MAX_VIEWS = 256  # filtered views (source, text query) kept
+
+
+@dataclass
+class DayCards:
+    day: dt.date
+    generation: int
+    papers: list[Card]  # in card order, numbered over the whole day
+    json: list[bytes]  # each card's JSON object, without its number
+    text: list[str]  # lower-case title, authors and abstract, for the text query
+    views: OrderedDict[tuple[str, str], list[int]] = field(default_factory=OrderedDict)
+
+    def view(self, source: str | None, q: str | None) -> list[int]:
+        """Positions of the papers that pass the filters, in card order (computed once, then cached)."""
+        key = ((source or "").strip().lower(), " ".join((q or "").lower().split()))
+        found = self.views.get(key)
+        if found is not None:
+            self.views.move_to_end(key)
+            return found
+        positions = range(len(self.papers))
+        if key[0]:
+            positions = [i for i in positions if matches_source(self.papers[i], key[0])]
+        if key[1]:
+            words = key[1].split()
+            positions = [i for i in positions if all(w in self.text[i] for w in words)]
+        found = list(positions)
+        self.views[key] = found
+        if len(self.views) > MAX_VIEWS:
+            self.views.popitem(last=False)
+        return found
+
+
+def build_day(day: dt.date, papers: list[Paper], generation: int) -> DayCards:
+    # The same cards as `academichub cards --json`, made by the same functions; each is kept as JSON
+    # without its number, which depends on the filter and is spliced in per page.
+    cards = number_cards(order_papers(papers))
+    return DayCards(
+        day=day,
+        generation=generation,
+        papers=cards,
+        json=[c.__pydantic_serializer__.to_json(c, exclude={"n"}) for c in cards],
+        text=[" ".join((c.title, " ".join(c.authors), c.abstract)).lower() for c in cards],
+    )
+
+
+def page_json(
+    day: dt.date | None, total: int, offset: int, limit: int, papers: Sequence[bytes] = ()
+) -> bytes:
+    """The CardPage body for `papers` (the page's slice, as JSON): each gets `n`, its place in the filtered
+    list, so numbers stay contiguous across pages."""
+    head = {"day": day.isoformat() if day else None, "total": total, "offset": offset, "limit": limit}
+    cards = b",".join(b'{"n":%d,' % (offset + i) + paper[1:] for i, paper in enumerate(papers, start=1))
+    return json.dumps(head)[:-1].encode() + b',"cards":[' + cards + b"]}"
+
+
+@dataclass
+class StoreSummary:
+    generation: int
+    days: list[dt.date]  # newest first
+    papers: int
+
+    @property
+    def latest_day(self) -> dt.date | None:
+        return self.days[0] if self.days else None
+
+
+class CardShelf:
+    def __init__(self, library: Library):
+        self.library = library
+        self._days: OrderedDict[dt.date, DayCards] = OrderedDict()
+        self._building: dict[dt.date, asyncio.Future[DayCards]] = {}
+        self._summary: StoreSummary | None = None
+        self._summary_building: asyncio.Future[StoreSummary] | None = None
+        self._refreshing: asyncio.Task[None] | None = None
+        library.on_write(self._stale)
+
+    async def summary(self) -> StoreSummary:
+        if self._summary is not None:
+            return self._summary
+        return await self._build_summary()
+
+    async def day(self, day: dt.date) -> DayCards:
+        found = self._days.get(day)
+        if found is not None:
+            self._days.move_to_end(day)
+            return found
+        return await self._build_day(day)
+
+    async def warm(self, days: int = 8) -> None:
+        """Build the latest `days` days ahead of the first requests (the popup asks for the latest first)."""
+        summary = await self.summary()
+        for day in summary.days[:days]:
+            await self.day(day)
+
+    async def _build_summary(self) -> StoreSummary:
+        if self._summary_building is None:
+            generation = self.library.generation
+            store = self.library.store
+            self._summary_building = asyncio.ensure_future(
+                self.library.in_store(lambda: StoreSummary(generation, store.days()[::-1], store.count()))
+            )
+        building = self._summary_building
+        try:
+            summary = await asyncio.shield(building)
+        finally:
+            if self._summary_building is building and building.done():
+                self._summary_building = None
+        self._summary = summary
+        return summary
+
+    async def _build_day(self, day: dt.date) -> DayCards:
+        building = self._building.get(day)
+        if building is None:
+            generation = self.library.generation
+            building = asyncio.ensure_future(self._load_day(day, generation))
+            self._building[day] = building
+        try:
+            built = await asyncio.shield(building)
+        finally:
+            if self._building.get(day) is building and building.done():
+                del self._building[day]
+        self._days[day] = built
+        self._days.move_to_end(day)
+        while len(self._days) > MAX_DAYS:
+            self._days.popitem(last=False)
+        return built
+
+    async def _load_day(self, day: dt.date, generation: int) -> DayCards:
+        papers = await self.library.in_store(lambda: self.library.store.day(day))
+        return await asyncio.to_thread(build_day, day, papers, generation)
+
+    def _stale(self) -> None:
+        """After a write: rebuild what is on the shelf in the background, serving the old until then."""
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.ensure_future(self._rebuild())
+
+    async def _rebuild(self) -> None:
+        while True:
+            generation = self.library.generation
+            self._summary_building = None
+            summary = await self._build_summary()
+            if summary.latest_day is not None and summary.latest_day not in self._days:
+                await self._build_day(summary.latest_day)  # a refresh's new day: ready before it is asked for
+            for day in list(self._days):
+                if self._days.get(day) is not None and self._days[day].generation < generation:
+                    self._building.pop(day, None)
+                    await self._build_day(day)
+            if self.library.generation == generation:
+                return

@@ -1,0 +1,57 @@
+"""Feed parsing in a separate process, so a big feed never holds the API's GIL.
+
+A thread is not enough: feedparser is pure Python, and a 1,000-item arXiv feed keeps a worker thread busy
+for about a second, during which the event loop thread gets the GIL back only between the interpreter's
+switch intervals; measured with bench/api_load.py, cards requests then waited 300-700 ms. In a child
+process the parse costs the server nothing but unpickling the result (about 10 ms for 1,000 papers).
+
+`ProcessParser.parse_feed` has parse_feed's signature and blocks its caller (a worker thread of the
+refresh) until the child answers, so it drops in where the refresh calls `parse_feed` in a thread.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import threading
+
+from ..models import ParsedFeed, Source
+from ..sources import parse_feed
+
+
+def _warm() -> None:
+    """Run once in the child: the imports are the slow part of its first parse."""
+
+
+class ProcessParser:
+    def __init__(self) -> None:
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                # spawn, not fork: forking a process that runs an event loop and threads copies their locks.
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._pool
+
+    def warm(self) -> None:
+        """Start the child now (off the loop), so the first refresh does not wait for its imports."""
+        self._executor().submit(_warm).result()
+
+    def parse_feed(self, data: bytes, source: Source | None = None) -> ParsedFeed:
+        try:
+            return self._executor().submit(parse_feed, data, source).result()
+        except concurrent.futures.process.BrokenProcessPool:
+            # The child died (killed, out of memory): start a fresh one for this and later feeds.
+            with self._lock:
+                self._pool = None
+            return self._executor().submit(parse_feed, data, source).result()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None

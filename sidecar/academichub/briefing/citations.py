@@ -1,0 +1,118 @@
+"""Every statement of the briefing must point at cards that were given, and be about them.
+
+A small model cites freely: card numbers it was never shown, or a real card for a sentence about another
+paper. The checker removes a citation that names no given card, removes one whose paper shares no word with
+the sentence, and drops a statement left without a citation. Markers in the text ([03], [3, 7], [03][07])
+count as citations too, and a removed one disappears from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..models import Card
+from .model import Statement
+from .themes import terms
+
+# [03], [3], [03, 07], [3;7], [03-05] is not a range we trust: only lists of numbers.
+_MARKER = re.compile(r"\s?\[(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\]")
+MAX_STATEMENT_CHARS = 320
+
+
+def extract_citations(text: str) -> list[int]:
+    """Card numbers cited in `text`, in order of first appearance."""
+    found: list[int] = []
+    for match in _MARKER.finditer(text):
+        for number in re.split(r"\s*[,;]\s*", match.group(1)):
+            n = int(number)
+            if n not in found:
+                found.append(n)
+    return found
+
+
+def marker(numbers: Iterable[int]) -> str:
+    """Card numbers as the cards show them: [03][07]."""
+    return "".join(f"[{n:02d}]" for n in numbers)
+
+
+def strip_citations(text: str, keep: Iterable[int] = ()) -> str:
+    """Remove the citations of anything outside `keep`; write the kept ones as the cards number them."""
+    kept = set(keep)
+
+    def replace(match: re.Match[str]) -> str:
+        numbers = [int(x) for x in re.split(r"\s*[,;]\s*", match.group(1))]
+        valid = [n for n in numbers if n in kept]
+        return " " + marker(valid) if valid else ""
+
+    return _MARKER.sub(replace, text)
+
+
+def tidy(text: str, limit: int = MAX_STATEMENT_CHARS) -> str:
+    """One line, trimmed at a word boundary: the model sometimes copies a whole abstract."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+@dataclass
+class CitationReport:
+    removed: int = 0  # citations naming no given card, or a paper the sentence is not about
+    dropped: int = 0  # statements left with no citation
+
+    def add(self, other: CitationReport) -> None:
+        self.removed += other.removed
+        self.dropped += other.dropped
+
+
+class CitationChecker:
+    """Checks statements against the cards a prompt was given."""
+
+    def __init__(self, cards: Sequence[Card], *, require_shared_words: bool = True):
+        self.cards: Mapping[int, Card] = {c.n: c for c in cards}
+        self.require_shared_words = require_shared_words
+        self._vocabulary = {c.n: set(terms(f"{c.title} {c.abstract}")) for c in cards}
+
+    def _about(self, n: int, words: set[str]) -> bool:
+        """Does card `n` share a word with the sentence? Sentences with no checkable word (Chinese prose
+        without an English term) are given the benefit of the doubt."""
+        if not self.require_shared_words or not words:
+            return True
+        return len(words & self._vocabulary[n]) >= min(2, len(words))
+
+    def check(self, statement: Statement, allowed: Iterable[int] | None = None) -> tuple[Statement | None, CitationReport]:
+        """The statement with only valid citations, or None when none is left. `allowed` narrows the
+        cards this statement may cite (a theme's own cards) below all the cards given."""
+        report = CitationReport()
+        scope = set(self.cards) if allowed is None else set(allowed) & set(self.cards)
+        words = set(terms(statement.text))
+        claimed = list(dict.fromkeys([*statement.cites, *extract_citations(statement.text)]))
+        valid = [n for n in claimed if n in scope and self._about(n, words)]
+        report.removed = len(claimed) - len(valid)
+        text = tidy(strip_citations(statement.text, valid))
+        if not valid or not text.strip(" .[]0123456789,"):
+            report.dropped = 1
+            return None, report
+        return Statement(text=text, cites=valid), report
+
+    def check_all(
+        self, statements: Iterable[Statement], allowed: Iterable[int] | None = None
+    ) -> tuple[list[Statement], CitationReport]:
+        kept: list[Statement] = []
+        total = CitationReport()
+        seen: set[str] = set()
+        for statement in statements:
+            checked, report = self.check(statement, allowed)
+            total.add(report)
+            if checked is None:
+                continue
+            key = checked.text.lower()
+            if key in seen:  # the model sometimes says the same sentence twice
+                total.dropped += 1
+                continue
+            seen.add(key)
+            kept.append(checked)
+        return kept, total

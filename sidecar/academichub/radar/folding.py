@@ -1,0 +1,157 @@
+"""Text as the radar compares it: accents off, TeX accents and Greek letters spelled out, with a
+map back to the original offsets so that every highlight lands on the words the reader sees.
+
+Why each rule exists:
+- Pérez, Perez and P\\'erez are one author: arXiv titles and abstracts keep their TeX source, and a listing
+  page shows the same name typeset; so NFKD accents, TeX accent macros (`\\"o`, `{\\'e}`, `\\v{c}`, `\\ss`)
+  and letters with no decomposition (ø, ł, æ) all fold to plain letters.
+- α-synuclein, $\\alpha$-synuclein and alpha-synuclein are one protein: Greek letters, typed or as TeX
+  macros, fold to their names.
+- Dashes of every kind fold to `-` and spaces of every kind to ` `, so a phrase matches across them; a soft
+  hyphen or a zero-width space folds to nothing, so it never splits a word.
+- Any other symbol (≤, ’, ×) folds to `\\x01`: not a letter and not a separator, so it ends a word but never
+  joins a phrase.
+
+ASCII letters keep their case (the scanner and the term patterns ignore it: lower-casing a 1.5 MB page costs
+more than the rest of the fold); everything else folds lower-case. Folding changes lengths (ß is `ss`, `\\"o`
+is `o`, a combining accent is nothing); `Folded.span` maps a span of the folded text back to the original,
+covering whole original characters. ASCII text without a backslash, by far the common case, is its own fold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+SYMBOL = "\x01"  # what a non-letter, non-space, non-dash character folds to
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon",
+    "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+# Letters that NFKD leaves alone but every reader treats as their base letter.
+_LETTERS = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŋ": "n"}
+
+_TEX_LIGATURES = {"ss": "ss", "ae": "ae", "oe": "oe", "aa": "a", "o": "o", "l": "l", "i": "i", "j": "j"}
+_TEX_GREEK = "|".join(sorted(set(_GREEK.values()) - {"omicron"}, key=len, reverse=True))
+# TeX accents as arXiv authors type them: \'e \'{e} {\'e} \"{o} \v{c} \c c \ss{} {\o}, and Greek macros.
+_TEX_SOURCE = (
+    r"\{?\\(?:"
+    r"['\"`^~=.]\s*(?:\{\s*)?\\?(?P<accented>[A-Za-z])(?:\s*\})?"  # \'{\i} too
+    r"|[uvHckrbdt](?:\s+|\s*\{\s*)(?P<marked>[A-Za-z])(?:\s*\})?"
+    r"|(?P<ligature>ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?"
+    rf"|(?:var)?(?P<greek>{_TEX_GREEK}|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])"
+    r")\}?"
+)
+_TEX = re.compile(_TEX_SOURCE)
+# Where folding may change something: a non-ASCII character, or a backslash or brace that may open a TeX
+# accent. One character class, so the regex engine skips the plain ASCII between them in C.
+_TRIGGER = re.compile(r"[^\x00-\x5b\x5d-\x7a\x7c-\x7f]")
+
+_FOLDED_CHARS: dict[str, str] = {}
+
+
+def fold_char(char: str) -> str:
+    """One non-ASCII character, folded (cached: a page repeats the same few)."""
+    found = _FOLDED_CHARS.get(char)
+    if found is not None:
+        return found
+    lower = char.lower()
+    if lower in _GREEK:
+        folded = _GREEK[lower]
+    elif lower in _LETTERS:
+        folded = _LETTERS[lower]
+    else:
+        category = unicodedata.category(char)
+        if category == "Pd":
+            folded = "-"
+        elif category.startswith("Z"):
+            folded = " "
+        elif category == "Cf":  # soft hyphen, zero-width space and joiners, BOM: invisible
+            folded = ""
+        else:
+            decomposed = unicodedata.normalize("NFKD", char)
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+            folded = "".join(c if c.isascii() or c.isalnum() else SYMBOL for c in folded)
+            # A decomposition may itself hold Greek (the micro sign is μ) or a letter like ø.
+            folded = "".join(_GREEK.get(c) or _LETTERS.get(c) or c for c in folded)
+    _FOLDED_CHARS[char] = folded
+    return folded
+
+
+def _fold_tex(match: re.Match[str]) -> str:
+    if match["greek"]:
+        return match["greek"].lower()
+    if match["ligature"]:
+        return _TEX_LIGATURES[match["ligature"].lower()]
+    return (match["accented"] or match["marked"]).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """`text` folded from `original`. `marks` are the pieces whose length changed, as (folded start, folded
+    length, original start, original end), in order; `starts` their folded starts, for bisection."""
+
+    text: str
+    original: str
+    marks: tuple[tuple[int, int, int, int], ...] = ()
+    starts: tuple[int, ...] = ()
+
+    def position(self, at: int) -> int:
+        """The original offset of the character at folded offset `at` (a folded-away character is skipped)."""
+        i = bisect_right(self.starts, at) - 1
+        if i < 0:
+            return at
+        start, length, original_start, original_end = self.marks[i]
+        if at < start + length:
+            return original_start
+        return original_end + (at - start - length)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the folded span [start, end), covering whole original characters."""
+        if not self.marks:
+            return start, end
+        last = end - 1
+        i = bisect_right(self.starts, last) - 1
+        if i >= 0 and last < self.marks[i][0] + self.marks[i][1]:
+            original_end = self.marks[i][3]  # the last character came from a longer piece (\"o, ß)
+        else:
+            original_end = self.position(last) + 1
+        while original_end < len(self.original) and unicodedata.combining(self.original[original_end]):
+            original_end += 1  # an accent typed as a combining mark belongs to the letter before it
+        return self.position(start), original_end
+
+
+def fold(text: str) -> Folded:
+    if text.isascii() and "\\" not in text:
+        return Folded(text, text)
+    pieces: list[str] = []
+    marks: list[tuple[int, int, int, int]] = []
+    folded_at = 0
+    last = 0
+    for trigger in _TRIGGER.finditer(text):
+        start = trigger.start()
+        if start < last:
+            continue  # inside the TeX accent just folded
+        char = text[start]
+        if char in "\\{":
+            tex = _TEX.match(text, start)
+            if tex is None:
+                continue
+            end, replacement = tex.end(), _fold_tex(tex)
+        else:
+            end, replacement = start + 1, fold_char(char)
+        if start > last:
+            pieces.append(text[last:start])
+            folded_at += start - last
+        pieces.append(replacement)
+        if len(replacement) != end - start:
+            marks.append((folded_at, len(replacement), start, end))
+        folded_at += len(replacement)
+        last = end
+    pieces.append(text[last:])
+    return Folded("".join(pieces), text, tuple(marks), tuple(mark[0] for mark in marks))

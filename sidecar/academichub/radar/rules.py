@@ -1,0 +1,230 @@
+"""The radar's rules, and the book that keeps them with the papers the user dismissed.
+
+Both live in one small file, `radar.json` in the data dir, a TinyDB document written atomically (see
+`storage`), so the CLI, the service and a hand edit all change the same thing; every call re-reads it, so a
+rule added by the CLI while the service runs is used by the next match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from tinydb import Query, TinyDB
+
+from ..sources.ids import arxiv_id_from
+from ..storage import AtomicJSONStorage
+from .terms import TermError, parse_author, parse_term
+
+FILE = "radar.json"
+MAX_RULES = 500
+
+
+class RadarRule(BaseModel):
+    """A standing interest: papers that mention these terms or are by these authors, optionally only in
+    some categories or sources, never when an excluded term appears."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80, description="Unique (ignoring case), e.g. 'graph learning'.")
+    terms: list[str] = Field(
+        default_factory=list, max_length=200,
+        description="Words ('RL'), phrases ('graph neural network', quotes optional) and prefix wildcards "
+        "('neur*'); case, accents and the dashes between words are ignored, whole words only.",
+    )
+    authors: list[str] = Field(
+        default_factory=list, max_length=200,
+        description="Author names: 'Pérez', 'Ana Pérez' or 'A. Perez' (surname last, or 'Pérez, Ana').",
+    )
+    categories: list[str] = Field(
+        default_factory=list, max_length=100,
+        description="Only papers in one of these arXiv categories ('cs.LG'; 'cs' for every cs.*).",
+    )
+    sources: list[str] = Field(
+        default_factory=list, max_length=100,
+        description="Only papers from one of these sources ('arXiv', 'arXiv (cs.CV)', 'Nature').",
+    )
+    exclude: list[str] = Field(
+        default_factory=list, max_length=200,
+        description="Terms that veto the rule: a paper mentioning one in its title or abstract does not match.",
+    )
+    weight: float = Field(default=1.0, gt=0, le=100, description="How much this rule counts in a paper's score.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("a rule needs a name")
+        return name
+
+    @field_validator("terms", "exclude")
+    @classmethod
+    def _terms(cls, terms: list[str]) -> list[str]:
+        return _unique([parse_term(term).text for term in terms])
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, authors: list[str]) -> list[str]:
+        return _unique([parse_author(author).text for author in authors])
+
+    @field_validator("categories", "sources")
+    @classmethod
+    def _labels(cls, labels: list[str]) -> list[str]:
+        cleaned = _unique([label.strip() for label in labels if label.strip()])
+        if any(len(label) > 200 for label in cleaned):
+            raise ValueError("a category or source is at most 200 characters")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> RadarRule:
+        if not self.terms and not self.authors:
+            raise ValueError("a rule needs terms or authors to match; categories and sources only narrow it")
+        return self
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+class Dismissal(BaseModel):
+    """A paper the user marked "not interested": kept out of the radar view, and nothing more."""
+
+    id: str = Field(description="The paper's canonical id, e.g. 'arxiv:2606.14677'.")
+    at: dt.datetime = Field(description="When it was dismissed (UTC).")
+
+
+class RadarFileError(ValueError):
+    """radar.json holds something that is not a valid rule; it is left untouched."""
+
+
+class RuleNotFound(LookupError):
+    pass
+
+
+class RuleExists(ValueError):
+    pass
+
+
+def paper_key(paper_id: str) -> str:
+    """The store's id for what a page or a user calls a paper: '2606.14677v2', 'arXiv:2606.14677' and
+    'https://arxiv.org/abs/2606.14677' are all 'arxiv:2606.14677'; other ids pass unchanged."""
+    text = paper_id.strip()
+    if text.startswith(("doi:", "url:")):
+        return text
+    found = arxiv_id_from(text)
+    return f"arxiv:{found[0]}" if found else text
+
+
+class RadarBook:
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / FILE
+        self._db = TinyDB(self.path, storage=AtomicJSONStorage, create_dirs=True)
+        self._rules = self._db.table("rules", cache_size=0)  # re-read on every call: the CLI may have written
+        self._dismissed = self._db.table("dismissed", cache_size=0)
+        self._lock = threading.Lock()  # one read-modify-write at a time within the process
+
+    # ---- rules ----
+
+    def rules(self) -> list[RadarRule]:
+        rules = []
+        for document in self._rules.all():
+            try:
+                rules.append(RadarRule.model_validate(document))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                raise RadarFileError(
+                    f"{self.path}: rule {document.get('name', '?')!r} is not valid ({where}: {first['msg']}); "
+                    "fix or remove it there (the file was left untouched)"
+                ) from None
+        return rules
+
+    def rule(self, name: str) -> RadarRule:
+        for rule in self.rules():
+            if _same(rule.name, name):
+                return rule
+        raise RuleNotFound(f"no radar rule named {name!r}; `academichub radar list` shows the rules")
+
+    def add(self, rule: RadarRule) -> RadarRule:
+        with self._lock:
+            rules = self.rules()
+            if any(_same(r.name, rule.name) for r in rules):
+                raise RuleExists(f"a radar rule named {rule.name!r} exists already; remove it or choose another name")
+            if len(rules) >= MAX_RULES:
+                raise RuleExists(f"the radar holds {MAX_RULES} rules already, the most it keeps")
+            self._rules.insert(_document(rule))
+            return rule
+
+    def replace(self, name: str, rule: RadarRule) -> RadarRule:
+        """Put `rule` in the place of the rule named `name` (it may rename it)."""
+        with self._lock:
+            rules = self.rules()
+            if not any(_same(r.name, name) for r in rules):
+                raise RuleNotFound(f"no radar rule named {name!r}")
+            if not _same(name, rule.name) and any(_same(r.name, rule.name) for r in rules):
+                raise RuleExists(f"a radar rule named {rule.name!r} exists already")
+            self._rules.update(_replace_with(_document(rule)), Query().name.test(lambda n: _same(n, name)))
+            return rule
+
+    def remove(self, name: str) -> RadarRule:
+        with self._lock:
+            rule = self.rule(name)
+            self._rules.remove(Query().name.test(lambda n: _same(n, name)))
+            return rule
+
+    # ---- dismissals ----
+
+    def dismiss(self, paper_id: str) -> Dismissal:
+        key = paper_key(paper_id)
+        with self._lock:
+            found = self._dismissed.get(Query().id == key)
+            if isinstance(found, dict):
+                return Dismissal.model_validate(found)
+            dismissal = Dismissal(id=key, at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+            self._dismissed.insert(dismissal.model_dump(mode="json"))
+            return dismissal
+
+    def undismiss(self, paper_id: str) -> bool:
+        """Take a dismissal back; False when the paper was not dismissed."""
+        with self._lock:
+            return bool(self._dismissed.remove(Query().id == paper_key(paper_id)))
+
+    def dismissals(self) -> list[Dismissal]:
+        return [Dismissal.model_validate(d) for d in self._dismissed.all()]
+
+    def dismissed(self) -> set[str]:
+        return {d["id"] for d in self._dismissed.all()}
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> RadarBook:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _document(rule: RadarRule) -> dict[str, Any]:
+    return rule.model_dump(mode="json")
+
+
+def _replace_with(new: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def transform(document: dict[str, Any]) -> None:
+        document.clear()
+        document.update(new)
+
+    return transform
+
+
+__all__ = [
+    "Dismissal", "RadarBook", "RadarFileError", "RadarRule", "RuleExists", "RuleNotFound", "TermError", "paper_key",
+]

@@ -1,0 +1,62 @@
+"""Canonical paper ids: 'arxiv:2606.14677', 'doi:10.1038/...', else 'url:<hash of the link>'.
+
+One paper must get one id whichever feed carried it, so that a cross-listed or re-fetched paper is stored
+once: arXiv ids drop their version, DOIs are lower-cased (DOIs are case-insensitive) and lose any resolver
+prefix, and an arXiv paper keeps its arXiv id even when it also has a DOI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# New-style ids (2007+: 0704.0001, 2606.14677) and legacy ones, which keep their slash (hep-th/9901001,
+# math.GT/0309136). They appear after "abs/" in links, after "oai:arXiv.org:" in RSS guids, or bare.
+_ARXIV_ID = re.compile(
+    r"(?:^|abs/|pdf/|arxiv\.org:|arxiv:)"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?(?![\d.])",
+    re.IGNORECASE,
+)
+_ARXIV_CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
+_DOI = re.compile(r"(?:^|doi:\s*|doi\.org/|info:doi/|[?&]id=)(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def arxiv_id_from(text: str) -> tuple[str, int | None] | None:
+    """(bare id, version) from a guid, link or id string; None when it holds no arXiv id."""
+    m = _ARXIV_ID.search(text)
+    if not m:
+        return None
+    return m["id"], int(m["version"]) if m["version"] else None
+
+
+def is_arxiv_category(term: str) -> bool:
+    """True for 'cs.CV', 'hep-th', 'astro-ph.GA'; False for the ACM/MSC classes the API mixes in ('I.2.6')."""
+    return bool(_ARXIV_CATEGORY.match(term))
+
+
+def normalise_doi(text: str | None) -> str | None:
+    """'doi:10.1101/2023.12.16.571984', 'https://doi.org/10.1038/X' → '10.1038/x'; None when no DOI."""
+    if not text:
+        return None
+    m = _DOI.search(text.strip())
+    return m["doi"].rstrip(".,;").lower() if m else None
+
+
+def web_url(text: str | None) -> str:
+    """The link if it is http(s), else "": a feed's `javascript:` or `data:` link must never become a card's
+    link (the extension opens it)."""
+    url = (text or "").strip()
+    return url if url[:8].lower().startswith(("http://", "https://")) else ""
+
+
+def url_hash(url: str) -> str:
+    """A short, stable hash of a link or feed URL, for things that have nothing better to be named by."""
+    return hashlib.sha1(url.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def paper_id(*, arxiv_id: str | None = None, doi: str | None = None, url: str = "") -> str:
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    if doi:
+        return f"doi:{doi}"
+    return f"url:{url_hash(url)}"

@@ -1,0 +1,37 @@
+"""The status endpoint and the OpenAPI document."""
+
+from __future__ import annotations
+
+from served import Sidecar
+
+from academichub import __version__
+from academichub.api_models import StatusReport
+from academichub.models import HealthState
+
+
+async def test_status_reports_papers_sources_refresh_and_model(sidecar: Sidecar) -> None:
+    async with sidecar.client.get("/api/v1/status") as r:
+        assert r.status == 200
+        status = StatusReport.model_validate(await r.json())
+    assert status.version == __version__
+    assert (status.papers, status.days, str(status.latest_day)) == (71, 7, "2026-06-24")
+    assert [s.source.key for s in status.sources] == ["arxiv:cs.AI", "arxiv:quant-ph", "nature"]
+    assert all(s.health.state == HealthState.never for s in status.sources)
+    assert status.refresh.state == "idle" and status.refresh.id is None
+    assert status.model.state == "not loaded"
+
+
+async def test_the_openapi_document_is_served_behind_the_token(sidecar: Sidecar) -> None:
+    async with sidecar.client.get("/api/v1/openapi.json") as r:
+        assert r.status == 200
+        doc = await r.json()
+    assert doc["openapi"].startswith("3.1")
+    assert {"/api/v1/cards", "/api/v1/papers/{paper_id}", "/api/v1/sources/opml", "/api/v1/export"} <= set(
+        doc["paths"]
+    )
+    cards = doc["paths"]["/api/v1/cards"]["get"]
+    assert [p["name"] for p in cards["parameters"]] == ["day", "source", "q", "radar", "offset", "limit"]
+    assert cards["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CardPage"
+    }
+    assert doc["components"]["schemas"]["Card"]["properties"]["n"]["type"] == "integer"

@@ -1,0 +1,198 @@
+"""Launching Chromium with the extension, and running real sidecars, for the end-to-end tests and benches."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from academichub.config import Config, RefreshSettings, save_config
+from academichub.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into
+from academichub.paths import Paths
+from playwright.async_api import BrowserContext, Page, Playwright, Route, Worker
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+POPUP = "extension/popup/popup.html"
+OPTIONS = "extension/options/options.html"
+
+
+@dataclass(frozen=True)
+class LibraryDir:
+    """A sidecar data dir prepared for a test, with `academichub cards --json` taken before any sidecar
+    starts (a running sidecar holds the store, so the CLI cannot open it then)."""
+
+    path: Path
+    listings: dict[tuple[str, ...], list[dict[str, Any]]]
+
+    @property
+    def paths(self) -> Paths:
+        return Paths.under(self.path)
+
+    def cards(self, *args: str) -> list[dict[str, Any]]:
+        """What `academichub cards --json ARGS` printed; ARGS must be among make_library's `listings`."""
+        return self.listings[args]
+
+
+def run_cli(data_dir: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "academichub.cli", "--data-dir", str(data_dir), *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"academichub {' '.join(args)} failed ({done.returncode}): {done.stderr}")
+    return done.stdout
+
+
+def make_library(
+    path: Path,
+    recordings: list[Path],
+    sources: list[str] | None = None,
+    listings: list[tuple[str, ...]] = ((),),
+) -> LibraryDir:
+    """A data dir with these recordings ingested; the schedule is off, so no sidecar ever goes online.
+    `listings` are the `cards --json` arguments whose output the tests compare with."""
+    config = Config(refresh=RefreshSettings(on_start=False, scheduled=False), backfill_days=0)
+    if sources is not None:
+        config.sources = sources
+    save_config(Paths.under(path).config_file, config)
+    for directory in recordings:
+        run_cli(path, "fetch", "--from-dir", str(directory))
+    return LibraryDir(path, {args: json.loads(run_cli(path, "cards", "--json", *args)) for args in listings})
+
+
+def sidecar_runtime(data_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((Paths.under(data_dir).state / "service.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (our own child, not yet reaped) is not alive
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(predicate: Any, timeout: float = 20.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+def start_sidecar(data_dir: Path) -> subprocess.Popen[bytes]:
+    """`academichub serve` on the data dir, run by the test itself (not through native messaging)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "academichub.cli", "--data-dir", str(data_dir), "serve"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: (sidecar_runtime(data_dir) or {}).get("pid") == process.pid, what="the sidecar to listen")
+    return process
+
+
+def stop_sidecar(data_dir: Path) -> int | None:
+    """Stops the sidecar serving data_dir, however it was started; returns its pid."""
+    runtime = sidecar_runtime(data_dir)
+    if not runtime or not alive(runtime["pid"]):
+        return None
+    pid = int(runtime["pid"])
+    os.kill(pid, signal.SIGTERM)
+    try:
+        wait_for(lambda: not alive(pid), timeout=10, what=f"sidecar {pid} to stop")
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+@dataclass
+class ExtensionBrowser:
+    context: BrowserContext
+    worker: Worker
+    profile: Path
+
+    @property
+    def base(self) -> str:
+        return f"chrome-extension://{EXTENSION_ID}/"
+
+    async def open(self, path: str, wait_for: str | None = None) -> Page:
+        page = await self.context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.errors = errors  # type: ignore[attr-defined]
+        await page.goto(self.base + path)
+        if wait_for:
+            await page.wait_for_selector(wait_for)
+        return page
+
+    async def popup(self, query: str = "", wait_for: str | None = "#cards[aria-busy='false']") -> Page:
+        return await self.open(POPUP + (f"?{query}" if query else ""), wait_for)
+
+    async def worker_eval(self, expression: str) -> Any:
+        return await self.worker.evaluate(expression)
+
+    async def close(self) -> None:
+        await self.context.close()
+
+
+async def launch_extension(
+    playwright: Playwright,
+    profile: Path,
+    *,
+    data_dir: Path | None,
+    native_host: bool,
+    lang: str | None = None,
+) -> ExtensionBrowser:
+    """Chromium with the extension; the native host, when wanted, is installed in the profile (with a custom
+    --user-data-dir Chromium looks for hosts only there and in /etc) and finds its data dir in the
+    environment the browser hands it."""
+    if native_host:
+        install_into(profile / "NativeMessagingHosts", "chromium", python=Path(sys.executable))
+    env = {key: value for key, value in os.environ.items() if key != DATA_DIR_ENV}
+    if data_dir is not None:
+        env[DATA_DIR_ENV] = str(data_dir)
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--disable-extensions-except={ROOT}",
+        f"--load-extension={ROOT}",
+    ]
+    if lang:
+        args.append(f"--lang={lang}")
+        env["LANGUAGE"] = lang.replace("-", "_")
+        env["LANG"] = f"{lang.replace('-', '_')}.UTF-8"
+    context = await playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=args, env=env,
+        locale=lang or "en-US", viewport={"width": 1000, "height": 800},
+    )
+    # Offline: arxiv.org answers with a plain page (a paper opened from a card), tests route their own pages
+    # over it, and nothing else leaves the machine.
+    await context.route("https://arxiv.org/**", arxiv_stand_in)
+    worker = context.service_workers[0] if context.service_workers else await context.wait_for_event("serviceworker")
+    return ExtensionBrowser(context, worker, profile)
+
+
+async def arxiv_stand_in(route: Route) -> None:
+    if route.request.resource_type == "document":
+        await route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>arXiv</title>")
+    else:
+        await route.fulfill(status=404, body="")

@@ -1,0 +1,97 @@
+"""End-to-end fixtures: Debian's Chromium, headless, with the extension loaded from the repository root,
+native messaging to the real host, and real sidecars on temporary data dirs (../shared/BROWSER_TESTING.md).
+
+One browser per kind of profile for the whole session (launching costs a second; a sidecar two):
+- `extension`: English, the native host installed in its profile, the host starting a sidecar on
+  `library` (the recorded seed day, plus a hostile feed on an earlier day);
+- `extension_zh`: the same sidecar, with the browser in Chinese;
+- `extension_without_host`: no native host at all, as before `academichub install-native-host`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright", reason="the browser tests need Playwright (pip install -e '.[test]')")
+
+from playwright.async_api import Playwright, async_playwright  # noqa: E402
+
+from browser_harness import (  # noqa: E402
+    CHROMIUM,
+    ExtensionBrowser,
+    LibraryDir,
+    launch_extension,
+    make_library,
+    stop_sidecar,
+)
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"the browser tests need Debian's Chromium at {CHROMIUM}", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SEED_DAY = ROOT / "sidecar" / "academichub" / "data" / "seed-day"
+HOSTILE_FEED = ROOT / "tests" / "fixtures" / "feeds" / "HOSTILE_rss_markup_in_every_field.xml"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Screenshots kept for a person to look at (gitignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibraryDir]:
+    """A data dir with the seed day (2026-06-24) and the hostile feed (2026-06-19), no sidecar running yet."""
+    hostile = tmp_path_factory.mktemp("hostile-feed")
+    shutil.copy(HOSTILE_FEED, hostile)
+    listings = [(), ("--day", "2026-06-19"), *(("--source", s) for s in ("Nature", "arXiv", "bioRxiv"))]
+    lib = make_library(tmp_path_factory.mktemp("library"), recordings=[SEED_DAY, hostile], listings=listings)
+    yield lib
+    stop_sidecar(lib.path)
+
+
+@pytest.fixture(scope="session")
+async def playwright() -> AsyncIterator[Playwright]:
+    async with async_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+async def extension(
+    playwright: Playwright, library: LibraryDir, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ExtensionBrowser]:
+    browser = await launch_extension(
+        playwright, tmp_path_factory.mktemp("profile-en"), data_dir=library.path, native_host=True
+    )
+    yield browser
+    await browser.close()
+
+
+@pytest.fixture(scope="session")
+async def extension_zh(
+    playwright: Playwright, library: LibraryDir, extension: ExtensionBrowser,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[ExtensionBrowser]:
+    # After `extension`, so its sidecar is up and this browser's host finds it rather than racing to start one.
+    browser = await launch_extension(
+        playwright, tmp_path_factory.mktemp("profile-zh"), data_dir=library.path, native_host=True, lang="zh-CN"
+    )
+    yield browser
+    await browser.close()
+
+
+@pytest.fixture(scope="session")
+async def extension_without_host(
+    playwright: Playwright, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ExtensionBrowser]:
+    browser = await launch_extension(
+        playwright, tmp_path_factory.mktemp("profile-nohost"), data_dir=None, native_host=False
+    )
+    yield browser
+    await browser.close()
