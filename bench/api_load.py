@@ -1,7 +1,7 @@
 """The sidecar under load: 200 clients asking for cards while a refresh of a 1,000-item feed runs.
 
-    PYTHONPATH=sidecar .venv/bin/python bench/api_load.py                       # builds 100,000 papers (~1 min)
-    PYTHONPATH=sidecar .venv/bin/python bench/api_load.py --data-dir /tmp/hub   # keep the store and reuse it
+    PYTHONPATH=sidecar .venv/bin/python bench/api_load.py                      # builds 100,000 papers first
+    PYTHONPATH=sidecar .venv/bin/python bench/api_load.py --data-dir /tmp/hub  # keep the store and reuse it
     PYTHONPATH=sidecar .venv/bin/python bench/api_load.py --papers 10000 --seconds 10   # a quick run
 
 The goal (issue 4, item 5): zero errors and p99 latency under 50 ms, with 100,000 papers stored.
@@ -41,11 +41,11 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from ingest import FIRST_FEED_DAY, arxiv_feed, build_store  # bench/ingest.py: the same synthetic papers
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
 from academichub.store import PaperStore
+from ingest import FIRST_FEED_DAY, arxiv_feed, build_store  # bench/ingest.py: the same synthetic papers
 
 SIDECAR = Path(__file__).parents[1] / "sidecar"
 
@@ -111,7 +111,10 @@ async def serve_feed(feed: bytes) -> tuple[web.AppRunner, str]:
 
 
 def start_service(data_dir: Path) -> tuple[subprocess.Popen[str], str, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SIDECAR), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SIDECAR), os.environ.get("PYTHONPATH")])),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "academichub.cli", "--data-dir", str(data_dir), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
@@ -176,8 +179,11 @@ async def refresh_during(base: str, token: str, load: Load, after: float) -> Non
                 progress = (await response.json())["refresh"]
             if progress["state"] in ("finished", "failed"):
                 load.refresh_finished = time.perf_counter()
-                print(f"refresh {progress['state']}: {progress['papers_new']} new papers, "
-                      f"{load.refresh_finished - load.refresh_started:.2f} s", file=sys.stderr)
+                print(
+                    f"refresh {progress['state']}: {progress['papers_new']} new papers, "
+                    f"{load.refresh_finished - load.refresh_started:.2f} s",
+                    file=sys.stderr,
+                )
                 if progress["error"]:
                     load.errors.append(f"refresh: {progress['error']}")
                 return
@@ -205,10 +211,12 @@ async def run(args: argparse.Namespace, data_dir: Path) -> int:
     process, base, token = start_service(data_dir)
     load = Load()
     try:
-        # Warm the server the way the popup would: the latest day is asked for first.
-        async with aiohttp.ClientSession(base, headers={"Authorization": f"Bearer {token}"}) as session:
-            async with session.get("/api/v1/cards") as response:
-                assert response.status == 200, await response.text()
+        # The popup asks for the latest day first; then the service gets a moment to finish starting (its
+        # parsing process and the recent days' cards are made ready in the background).
+        headers = {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession(base, headers=headers) as session, session.get("/api/v1/cards") as r:
+            assert r.status == 200, await r.text()
+        await asyncio.sleep(args.settle)
         started = time.perf_counter()
         stop_at = started + args.seconds
         budget = [args.requests]
@@ -225,8 +233,10 @@ async def run(args: argparse.Namespace, data_dir: Path) -> int:
         code = process.wait(timeout=30)
         await feed_runner.cleanup()
 
-    print(f"\n{args.clients} clients, pace {args.pace * 1000:.0f} ms (jittered x0.5-1.5), {elapsed:.1f} s, "
-          f"{len(load.samples) / elapsed:.0f} requests/s; store {args.papers:,} papers; feed {len(feed):,} bytes")
+    print(
+        f"\n{args.clients} clients, pace {args.pace * 1000:.0f} ms (jittered x0.5-1.5), {elapsed:.1f} s, "
+        f"{len(load.samples) / elapsed:.0f} requests/s; {args.papers:,} papers; feed {len(feed):,} bytes"
+    )
     report("all", load.samples)
     if args.timeline:
         for second in range(int(elapsed) + 1):
@@ -247,7 +257,9 @@ async def run(args: argparse.Namespace, data_dir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, help="build the store here once and reuse it (default: a temp dir)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="build the store here once and reuse it (default: a temp dir)"
+    )
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--pace", type=float, default=0.25, help="seconds each client waits between requests")
@@ -255,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50_000, help="... or after this many requests")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before the refresh starts")
     parser.add_argument("--no-refresh", action="store_true", help="the load alone, for comparison")
+    parser.add_argument(
+        "--settle", type=float, default=3.0, help="seconds between the service's start and the load"
+    )
     parser.add_argument("--timeline", action="store_true", help="also print the figures for each second")
     args = parser.parse_args(argv)
     if args.data_dir:

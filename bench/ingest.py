@@ -1,6 +1,6 @@
 """Ingest at scale: the paper store holding a year of a busy radar (100,000 papers) against one day's feed.
 
-    PYTHONPATH=sidecar .venv/bin/python bench/ingest.py                  # 100,000 papers, about a minute
+    PYTHONPATH=sidecar .venv/bin/python bench/ingest.py                  # 100,000 papers, a minute or two
     PYTHONPATH=sidecar .venv/bin/python bench/ingest.py --papers 10000   # a quick run
     PYTHONPATH=sidecar .venv/bin/python bench/ingest.py --data-dir /tmp/hub-bench   # keep and reuse the store
 
@@ -17,7 +17,11 @@ kinds of ingest are timed, each paired with feedparser.parse on the same bytes:
 - again: the same feed once more, nothing to write (the dedupe path);
 - revisions: a new day's feed whose 250 replace items revise papers stored on earlier days (recent days more
   often), the realistic daily case: each touches an old day, which takes a small delta shard.
-Prints a table and exits 0; the figures are the result, not a pass/fail.
+The table gives each part's median, the ratio (ingest / feedparser alone) and the store's own share
+(store.add / feedparser alone). day() cold is a day's first read by the process (parsing its shards; the
+file itself is likely in the OS page cache), warm a day already in the store's cache. Prints the figures and
+exits 0: they are the result, not a pass/fail. The machine's other load moves every figure; the ratios,
+taken in one process on the same bytes, move less.
 """
 
 from __future__ import annotations
@@ -25,12 +29,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 from xml.sax.saxutils import escape
 
 import feedparser
@@ -51,81 +56,14 @@ SOURCE = Source(
     category="cs.LG",
 )
 CATEGORIES = ["cs.LG", "cs.AI", "stat.ML", "cs.CL", "cs.CV", "math.OC", "quant-ph", "eess.SP"]
-WORDS = [
-    "we",
-    "propose",
-    "a",
-    "novel",
-    "framework",
-    "for",
-    "learning",
-    "representations",
-    "of",
-    "graphs",
-    "under",
-    "distribution",
-    "shift",
-    "and",
-    "show",
-    "that",
-    "the",
-    "resulting",
-    "estimator",
-    "is",
-    "consistent",
-    "with",
-    "optimal",
-    "rates",
-    "our",
-    "experiments",
-    "on",
-    "standard",
-    "benchmarks",
-    "demonstrate",
-    "improvements",
-    "over",
-    "strong",
-    "baselines",
-    "while",
-    "reducing",
-    "computational",
-    "cost",
-    "by",
-    "an",
-    "order",
-    "of",
-    "magnitude",
-    "the",
-    "method",
-    "relies",
-    "on",
-    "spectral",
-    "properties",
-    "of",
-    "the",
-    "kernel",
-    "and",
-    "a",
-    "variational",
-    "bound",
-    "which",
-    "we",
-    "tighten",
-    "using",
-    "concentration",
-    "inequalities",
-    "for",
-    "heavy",
-    "tailed",
-    "noise",
-    "in",
-    "addition",
-    "we",
-    "release",
-    "code",
-    "and",
-    "data",
-]
+PROSE = (
+    "we propose a novel framework for learning representations of graphs under distribution shift and show "
+    "that the resulting estimator is consistent with optimal rates our experiments on standard benchmarks "
+    "demonstrate improvements over strong baselines while reducing computational cost by an order of "
+    "magnitude the method relies on spectral properties of the kernel and a variational bound which we "
+    "tighten using concentration inequalities for heavy tailed noise in addition we release code and data"
+)
+WORDS = PROSE.split()
 GIVEN = ["Ana", "Wei", "Hugo", "Inès", "Kwame", "Aiko", "Ravi", "Zheng", "Daniel", "Erik", "Pavel", "Lea"]
 FAMILY = ["P\\'erez", "Chen", "Sato", "Berg", "Mensah", "Novák", 'Kr\\"uger', "Larsson", "Rossi", "Tanaka"]
 
@@ -276,21 +214,67 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def feedparser_alone(data: bytes) -> float:
-    # The same call parse_feed makes: the sanitizer off (it destroys math), relative URIs left alone.
-    return timed(lambda: feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False))
+def make_feeds(store: PaperStore, store_days: list[dt.date], runs: int) -> dict[str, list[bytes]]:
+    days = [d for d in (FIRST_FEED_DAY + dt.timedelta(days=i) for i in range(90)) if d.weekday() < 5]
+    days = [d for d in days if d not in set(store.days())]  # new days, also when the store is reused
+    rng = random.Random(11)
+    fresh = [arxiv_feed(days[run], seed=run) for run in range(runs)]
+    revisions = [
+        arxiv_feed(days[runs + run], seed=100 + run, revise=revised_ids(store_days, store, rng))
+        for run in range(runs)
+    ]
+    return {"fresh": fresh, "again": [fresh[-1]] * runs, "revisions": revisions}
 
 
-def ingest(store: PaperStore, data: bytes) -> tuple[float, float, object]:
-    started = time.perf_counter()
-    parsed = parse_feed(data, SOURCE)
-    parsed_at = time.perf_counter()
-    report = store.add(parsed.papers)
-    return parsed_at - started, time.perf_counter() - parsed_at, report
+def measure_open(data_dir: Path) -> list[float]:
+    opens = []
+    for _ in range(5):
+        started = time.perf_counter()
+        store = PaperStore(data_dir)
+        opens.append(time.perf_counter() - started)
+        store.close()
+    return opens
+
+
+def measure_days(data_dir: Path) -> tuple[list[float], list[float]]:
+    """day() on a freshly opened store: each day's first read (cold), then days already cached (warm)."""
+    with PaperStore(data_dir) as store:
+        cold = [timed(lambda d=d: store.day(d)) for d in store.days()[-200:]]
+        recent = store.days()[-8:]  # within the cache
+        warm = [timed(lambda d=d: store.day(d)) for d in (recent * 25)[:200]]
+    return cold, warm
+
+
+@dataclass
+class IngestRow:
+    label: str
+    feedparser: float
+    parse_feed: float
+    add: float
+    ingest: float
+
+
+def measure_ingest(store: PaperStore, kind: str, feeds: list[bytes]) -> IngestRow:
+    alone, parse, add, ingest, written = [], [], [], [], []
+    for data in feeds:  # interleaved, so that a busy moment of the machine weighs on both alike
+        alone.append(
+            timed(lambda data=data: feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False))
+        )
+        started = time.perf_counter()
+        parsed = parse_feed(data, SOURCE)
+        parsed_at = time.perf_counter()
+        report = store.add(parsed.papers)
+        done = time.perf_counter()
+        parse.append(parsed_at - started)
+        add.append(done - parsed_at)
+        ingest.append(done - started)
+        written.append(len(report.days))
+    label = f"ingest {kind} ({median(written):.0f} days written)"
+    return IngestRow(label, median(alone), median(parse), median(add), median(ingest))
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.1f}"
+    return f"{seconds * 1000:11.1f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,80 +297,35 @@ def main(argv: list[str] | None = None) -> int:
         store_days = build_store(data_dir, args.papers)
         print(f"  built in {time.perf_counter() - build_started:.1f} s", file=sys.stderr)
 
-    rows: list[tuple[str, str, str, str, str, str]] = []
-    checks: list[tuple[str, bool]] = []
-    opens = []
-    for _ in range(5):
-        started = time.perf_counter()
-        store = PaperStore(data_dir)
-        opens.append(time.perf_counter() - started)
-        store.close()
-
     with PaperStore(data_dir) as store:
         count = store.count()
-        # Days listed cold (the first read of a shard), on a freshly opened store, then warm (cached).
-        cold = [timed(lambda d=d: store.day(d)) for d in store.days()[-200:]]
-        recent = store.days()[-8:]
-        warm = [timed(lambda d=d: store.day(d)) for d in (recent * 25)[:200]]
-
-        feed_days = [d for d in (FIRST_FEED_DAY + dt.timedelta(days=i) for i in range(60)) if d.weekday() < 5]
-        feed_days = [d for d in feed_days if d not in set(store.days())]
-        rng = random.Random(11)
-        kinds: dict[str, list[bytes]] = {"fresh": [], "again": [], "revisions": []}
-        for run in range(args.runs):
-            kinds["fresh"].append(arxiv_feed(feed_days[run], seed=run))
-        kinds["again"] = [kinds["fresh"][-1]] * args.runs
-        for run in range(args.runs):
-            revise = revised_ids(store_days, store, rng)
-            kinds["revisions"].append(arxiv_feed(feed_days[args.runs + run], seed=100 + run, revise=revise))
-        store.close()
-
-    ratios: dict[str, float] = {}
+        feeds = make_feeds(store, store_days, args.runs)
+    opens = measure_open(data_dir)
+    cold, warm = measure_days(data_dir)
     with PaperStore(data_dir) as store:  # a fresh process's view: nothing cached from the setup above
-        for kind, feeds in kinds.items():
-            alone, parse, add, touched = [], [], [], []
-            for data in feeds:
-                alone.append(feedparser_alone(data))
-                parse_s, add_s, report = ingest(store, data)
-                parse.append(parse_s)
-                add.append(add_s)
-                touched.append(len(report.days))
-            full = statistics.median(p + a for p, a in zip(parse, add, strict=True))
-            ratios[kind] = full / statistics.median(alone)
-            rows.append(
-                (
-                    f"ingest {kind} ({statistics.median(touched):.0f} days written)",
-                    ms(statistics.median(alone)),
-                    ms(statistics.median(parse)),
-                    ms(statistics.median(add)),
-                    ms(full),
-                    f"{ratios[kind]:5.2f}x",
-                )
-            )
-            checks.append((f"ingest {kind} <= 1.5x feedparser", ratios[kind] <= 1.5))
+        rows = [measure_ingest(store, kind, kind_feeds) for kind, kind_feeds in feeds.items()]
         count_after = store.count()
 
     print(f"\nstore: {count:,} papers over {len(store_days)} days ({count_after:,} after the timed ingests)")
     print(
-        f"feed: {FEED_ITEMS} items, {len(kinds['fresh'][0]) / 1e6:.1f} MB; {args.runs} runs each, medians\n"
+        f"feed: {FEED_ITEMS} items, {len(feeds['fresh'][0]) / 1e6:.1f} MB; {args.runs} runs each, medians\n"
     )
-    header = ("", "feedparser", "parse_feed", "store.add", "ingest", "ratio")
-    print(f"{header[0]:<36}" + "".join(f"{h:>12}" for h in header[1:]))
-    print(f"{'':<36}" + "".join(f"{'ms':>12}" for _ in header[1:5]))
-    for row in rows:
-        print(f"{row[0]:<36}" + "".join(f"{cell:>12}" for cell in row[1:]))
-    print()
     print(
-        f"{'day() cold, first read of a shard':<36}{ms(statistics.median(cold))} ms median"
-        f" over {len(cold)} days"
+        f"{'':<36}{'feedparser':>11}{'parse_feed':>11}{'store.add':>11}{'ingest':>11}{'ratio':>8}{'store':>8}"
     )
-    print(f"{'day() warm, cached':<36}{ms(statistics.median(warm))} ms median over {len(warm)} calls")
-    print(f"{'open':<36}{ms(statistics.median(opens))} ms median over {len(opens)} opens")
-    checks += [
-        ("day() warm < 10 ms", statistics.median(warm) < 0.010),
-        ("open < 1 s", statistics.median(opens) < 1.0),
+    for row in rows:
+        print(
+            f"{row.label:<36}{ms(row.feedparser)}{ms(row.parse_feed)}{ms(row.add)}{ms(row.ingest)}"
+            f"{row.ingest / row.feedparser:7.2f}x{row.add / row.feedparser:7.2f}x"
+        )
+    print("(ms; ratio: ingest / feedparser alone; store: store.add / feedparser alone)\n")
+    print(f"{'day() cold, first read of a shard':<36}{ms(median(cold))} ms median over {len(cold)} days")
+    print(f"{'day() warm, cached':<36}{ms(median(warm))} ms median over {len(warm)} calls")
+    print(f"{'open':<36}{ms(median(opens))} ms median over {len(opens)} opens\n")
+    checks = [
+        (f"{row.label.split(' (')[0]} <= 1.5x feedparser", row.ingest <= 1.5 * row.feedparser) for row in rows
     ]
-    print()
+    checks += [("day() warm < 10 ms", median(warm) < 0.010), ("open < 1 s", median(opens) < 1.0)]
     for name, ok in checks:
         print(f"  {'met   ' if ok else 'MISSED'}  {name}")
     if temp is not None:

@@ -36,20 +36,31 @@ FIXTURE_FEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "fe
 RULES = [
     RadarRule(name="graph learning", terms=["graph neural network*", "GNN*", "message passing"], weight=2),
     RadarRule(name="diffusion", terms=["diffusion model*", "score-based", "denoising"]),
-    RadarRule(name="reinforcement learning", terms=["reinforcement learning", "RL", "policy gradient*"],
-              exclude=["robot*"]),
+    RadarRule(
+        name="reinforcement learning",
+        terms=["reinforcement learning", "RL", "policy gradient*"],
+        exclude=["robot*"],
+    ),
     RadarRule(name="language models", terms=["large language model*", "LLM*", "in-context learning"]),
     RadarRule(name="transformers", terms=["transformer*", "self-attention", "attention head*"]),
-    RadarRule(name="quantum error correction", terms=["error correction", "surface code*", "decoder*"],
-              categories=["quant-ph"], weight=3),
+    RadarRule(
+        name="quantum error correction",
+        terms=["error correction", "surface code*", "decoder*"],
+        categories=["quant-ph"],
+        weight=3,
+    ),
     RadarRule(name="spiking", terms=["spiking neural", "neuromorphic", "time-to-first-spike"]),
     RadarRule(name="retrieval", terms=["retrieval-augmented", "RAG", "dense retrieval"]),
     RadarRule(name="causality", terms=["causal inference", "counterfactual*", "instrumental variable*"]),
     RadarRule(name="federated", terms=["federated learning", "differential privacy", "secure aggregation"]),
     RadarRule(name="vision-language", terms=["vision-language", "VLM*", "multimodal"]),
-    RadarRule(name="protein design", terms=["protein*", "AlphaFold", "binder design"], sources=["bioRxiv", "arXiv"]),
+    RadarRule(
+        name="protein design", terms=["protein*", "AlphaFold", "binder design"], sources=["bioRxiv", "arXiv"]
+    ),
     RadarRule(name="single cell", terms=["single-cell", "scRNA-seq", "cell atlas*"]),
-    RadarRule(name="clinical trials", terms=["randomised controlled", "randomized controlled", "cohort stud*"]),
+    RadarRule(
+        name="clinical trials", terms=["randomised controlled", "randomized controlled", "cohort stud*"]
+    ),
     RadarRule(name="probability", terms=["random walk*", "Brownian motion", "martingale*"]),
     RadarRule(name="efficiency", terms=["energy-efficient", "quantization", "pruning"]),
     RadarRule(name="benchmarks", terms=["benchmark*", "leaderboard*"], weight=0.5),
@@ -86,8 +97,16 @@ def real_entries(count: int) -> list[PageEntry]:
 
 
 def baseline(rules: list[RadarRule]) -> Callable[[list[PageEntry]], list[list[tuple[str, str, int, int]]]]:
-    compiled = [(rule.name, [re.compile(r"\b" + re.escape(t).replace(r"\*", r"\w*") + r"\b", re.IGNORECASE)
-                             for t in rule.terms]) for rule in rules]
+    compiled = [
+        (
+            rule.name,
+            [
+                re.compile(r"\b" + re.escape(t).replace(r"\*", r"\w*") + r"\b", re.IGNORECASE)
+                for t in rule.terms
+            ],
+        )
+        for rule in rules
+    ]
 
     def match(entries: list[PageEntry]) -> list[list[tuple[str, str, int, int]]]:
         out = []
@@ -119,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
 
-    rules = [RULES[i % len(RULES)].model_copy(update={"name": f"{RULES[i % len(RULES)].name} {i}"})
-             for i in range(args.rules)]
+    rules = [
+        RULES[i % len(RULES)].model_copy(update={"name": f"{RULES[i % len(RULES)].name} {i}"})
+        for i in range(args.rules)
+    ]
     entries = real_entries(args.entries)
     text_chars = sum(len(e.title) + len(e.abstract) for e in entries)
 
@@ -129,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     compile_ms = (time.perf_counter() - start) * 1000
 
     def radar() -> list[float]:
-        return [score_hits(hits, matcher.weights).score if hits else 0.0 for hits in matcher.match_many(entries)]
+        return [
+            score_hits(hits, matcher.weights).score if hits else 0.0 for hits in matcher.match_many(entries)
+        ]
 
     naive = baseline(rules)
     best, median, scores = timed(radar, args.repeat)
@@ -137,12 +160,16 @@ def main(argv: list[str] | None = None) -> int:
     matched = sum(1 for s in scores if s)  # type: ignore[union-attr]
     base_matched = sum(1 for h in base_hits if h)  # type: ignore[union-attr]
 
-    print(f"{len(entries)} entries ({text_chars / 1e6:.2f} M characters of titles and abstracts), "
-          f"{len(rules)} rules ({sum(len(r.terms) + len(r.authors) + len(r.exclude) for r in rules)} terms "
-          f"and authors); compiling the rules took {compile_ms:.1f} ms")
+    print(
+        f"{len(entries)} entries ({text_chars / 1e6:.2f} M characters of titles and abstracts), "
+        f"{len(rules)} rules ({sum(len(r.terms) + len(r.authors) + len(r.exclude) for r in rules)} terms "
+        f"and authors); compiling the rules took {compile_ms:.1f} ms"
+    )
     print(f"{'':34}{'best':>10}{'median':>10}{'per entry':>12}{'matched':>9}")
-    for label, b, m, n in [("radar (match_many + score)", best, median, matched),
-                           ("baseline (re.finditer per term)", base_best, base_median, base_matched)]:
+    for label, b, m, n in [
+        ("radar (match_many + score)", best, median, matched),
+        ("baseline (re.finditer per term)", base_best, base_median, base_matched),
+    ]:
         print(f"{label:34}{b * 1000:8.1f}ms{m * 1000:8.1f}ms{m / len(entries) * 1e6:9.1f} µs{n:9}")
     print(f"radar is {base_median / median:.1f}x faster than the baseline (median)")
     return 0

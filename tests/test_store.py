@@ -289,8 +289,9 @@ def test_a_commit_that_fails_changes_nothing_and_the_next_one_works(store):
     blocker = store.data_dir / "days" / f"{WEDNESDAY.isoformat()}.000002.json"
     blocker.mkdir()  # the new shard cannot take its name: the commit fails half-way, as on a full disk
     with pytest.raises(IsADirectoryError, match=blocker.name):
-        store.add([preprint(2, WEDNESDAY), preprint(1, version=2)])
+        store.add([preprint(1, version=2), preprint(2, WEDNESDAY)])  # Tuesday's delta is written first
     assert (store.count(), store.days(), store.get("arxiv:2606.00001").title) == (1, [TUESDAY], "Paper 1 v1")
+    assert shard_files(store, TUESDAY) == [f"{TUESDAY.isoformat()}.000001.json"]  # its delta was removed
     blocker.rmdir()
     assert store.add([preprint(2, WEDNESDAY), preprint(1, version=2)]).added == 1
     with reopen(store) as again:

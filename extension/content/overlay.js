@@ -2,7 +2,7 @@
 // MathJax rewrites), asks the radar through the service worker (a content script cannot reach 127.0.0.1),
 // and marks every match: a marker and a badge naming the rule(s) on the entry, the matched words
 // highlighted in title and abstract, and a small panel counting the matches with a link to each.
-// Papers already in the store are shown as known.
+// Matched papers already in the store are shown as known (the radar says so for the papers it matches).
 //
 // It never harms the page: it only adds elements and moves the page's own text nodes into <mark>s, sets
 // text with textContent, and when the sidecar is not running it shows nothing and throws nothing; it
@@ -21,12 +21,24 @@
   const RETRY_SECONDS = [2, 5, 10, 20, 40, 60, 120, 300];
   const GIVE_UP = new Set([P.ErrorCode.BAD_MESSAGE, P.ErrorCode.API]);
 
-  function authorNames(element) {
-    if (!element) return [];
-    const links = [...element.querySelectorAll("a")].map((a) => a.textContent.trim()).filter(Boolean);
-    if (links.length) return links;
+  // One element per author where the page links each name (listing, abstract and search pages do).
+  function authorElements(element) {
+    return element ? [...element.querySelectorAll("a")].filter((a) => a.textContent.trim()) : [];
+  }
+
+  function authorNames(element, links) {
+    if (links.length) return links.map((a) => a.textContent.trim());
     const { text } = overlay.readText(element);
     return text.split(",").map((s) => s.trim()).filter(Boolean);
+  }
+
+  // arXiv categories in a subjects line: "Machine Learning (cs.LG); Artificial Intelligence (cs.AI)",
+  // or bare "cs.AI"; archives without subject classes (quant-ph, hep-th, gr-qc) have a dash and no dot.
+  const CATEGORY = /(?:^|[\s(;,])([a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[a-z]+)?|[a-z]+-[a-z]+)(?=[\s);,]|$)/g;
+
+  function categories(element) {
+    if (!element) return [];
+    return [...new Set([...element.textContent.matchAll(CATEGORY)].map((m) => m[1]))];
   }
 
   function read(page) {
@@ -34,26 +46,39 @@
       const title = overlay.readText(entry.title, page.skip);
       const abstract = overlay.readText(entry.abstract, page.skip);
       const echo = entry.abstractEcho ? overlay.readText(entry.abstractEcho, page.skip) : null;
+      const authorLinks = authorElements(entry.authors);
       return {
         entry,
         title,
         abstract,
         echo,
-        paper: { id: `arxiv:${entry.id}`, title: title.text, abstract: abstract.text, authors: authorNames(entry.authors) },
+        authorLinks,
+        paper: {
+          id: `arxiv:${entry.id}`,
+          title: title.text,
+          abstract: abstract.text,
+          authors: authorNames(entry.authors, authorLinks),
+          categories: categories(entry.subjects),
+        },
       };
     });
   }
 
   // The radar's answer for one paper: the rules that hit and, per field, the [start, end) spans matched
-  // (RadarHit offsets into the very text this script sent).
+  // (RadarHit offsets into the very strings this script sent; an author hit's into that author's name).
   function hitsOf(match) {
     const rules = new Set();
-    const spans = { title: [], abstract: [] };
+    const spans = { title: [], abstract: [], authors: new Map() };
     for (const hit of match.hits ?? []) {
-      if (hit.rule) rules.add(hit.rule);
-      spans[hit.field]?.push([hit.start, hit.end]);
+      rules.add(hit.rule);
+      if (hit.field === "authors") {
+        if (!spans.authors.has(hit.author)) spans.authors.set(hit.author, []);
+        spans.authors.get(hit.author).push([hit.start, hit.end]);
+      } else {
+        spans[hit.field]?.push([hit.start, hit.end]);
+      }
     }
-    return { rules: [...rules], spans };
+    return { rules: [...rules].filter(Boolean), spans };
   }
 
   function span(className, text, attrs = {}) {
@@ -124,30 +149,28 @@
 
   function apply(items, answer, started) {
     const byId = new Map((answer.matches ?? []).map((m) => [m.id, m]));
-    const known = new Set(answer.known ?? []);
     const listed = [];
-    let knownCount = 0;
-    items.forEach((item) => {
+    let known = 0;
+    for (const item of items) {
       const match = byId.get(item.paper.id);
-      const isKnown = known.has(item.paper.id) || Boolean(match?.known);
-      if (isKnown) knownCount += 1;
-      if (!match && !isKnown) return;
-      const { rules, spans } = match ? hitsOf(match) : { rules: [], spans: { title: [], abstract: [] } };
-      const number = listed.length + 1;
+      if (!match) continue;
+      const { rules, spans } = hitsOf(match);
       const label = rules.join(", ");
       overlay.highlight(item.title, spans.title, label);
       overlay.highlight(item.abstract, spans.abstract, label);
       if (item.echo && item.abstract.text.startsWith(item.echo.text.trimEnd())) {
         overlay.highlight(item.echo, spans.abstract, label);
       }
-      if (rules.length) {
-        markEntry(item, number, rules, isKnown);
-        listed.push({ item, number, rules });
-      } else {
-        markEntry(item, `known-${item.entry.id}`, [], true);
+      for (const [index, authorSpans] of spans.authors) {
+        const link = item.authorLinks[index];
+        if (link) overlay.highlight(overlay.readText(link), authorSpans, label);
       }
-    });
-    panel(listed, knownCount, performance.now() - started);
+      if (match.known) known += 1;
+      const number = listed.length + 1;
+      markEntry(item, number, rules, match.known);
+      listed.push({ item, number, rules });
+    }
+    panel(listed, known, performance.now() - started);
   }
 
   const page = overlay.pages.find((candidate) => candidate.matches(location));

@@ -2,7 +2,6 @@
 // refresh, the briefing, and honest states when something is missing. Everything comes from the sidecar
 // through the service worker (extension/shared/protocol.js).
 import "../shared/protocol.js";
-import { safeUrl } from "../shared/dom.js";
 import { localize, longDay, t } from "../shared/i18n.js";
 import { showBriefing } from "./briefing.js";
 import { renderCard, setRead, setStarred, setUnfolded } from "./card-view.js";
@@ -194,12 +193,9 @@ function selectTab(tab) {
   reload();
 }
 
-async function open(article, which = "paper") {
-  const card = state.cards.get(Number(article.getAttribute("aria-posinset")));
-  const url = safeUrl(which === "pdf" ? card?.pdf_url : card?.url);
-  if (!url) return;
-  markRead(article);
-  await chrome.tabs.create({ url });
+// Enter on a card does what a click on its title does: the link opens the paper in a new tab.
+function open(article) {
+  article.querySelector(".card-title a")?.click();
 }
 
 async function markRead(article) {
@@ -295,7 +291,7 @@ const keys = bindKeys({
   cards: cardsEl,
   search,
   tabs,
-  onOpen: (article) => open(article),
+  onOpen: open,
   onStar: toggleStar,
   onTab: selectTab,
 });

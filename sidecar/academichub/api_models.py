@@ -43,8 +43,7 @@ class CardsQuery(BaseModel):
     )
     radar: bool = Field(
         default=False,
-        description="Only cards that match the radar. Accepted now; the radar is not built yet, so it gives "
-        "an empty list until it is.",
+        description="Only cards that match the radar (dismissed papers never do), highest score first.",
     )
     offset: int = Field(default=0, ge=0, le=1_000_000, description="Cards to skip (paging).")
     limit: int = Field(default=50, ge=1, le=100, description="At most this many cards in one page.")

@@ -14,6 +14,18 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cards import format_cards, matches_source, number_cards, order_papers
 from .paths import Paths, seed_day_dir
+from .radar import (
+    RadarBook,
+    RadarMatcher,
+    RadarRule,
+    RuleExists,
+    RuleList,
+    RuleNotFound,
+    describe_rule,
+    matcher_for,
+    paper_key,
+)
+from .radar.view import format_radar_cards, radar_cards
 
 if TYPE_CHECKING:
     from .service import Runtime
@@ -51,16 +63,103 @@ def cmd_cards(args: argparse.Namespace) -> int:
         papers = store.day(day) if day else []
     if args.source:
         papers = [p for p in papers if matches_source(p, args.source)]
-    cards = number_cards(order_papers(papers))
+    radar_only = getattr(args, "radar", False)
+    try:
+        matcher, dismissed = _radar(paths)
+    except ValueError as exc:  # radar.json damaged: the cards still show, without the radar
+        print(f"academichub: {exc}", file=sys.stderr)
+        if radar_only:
+            return 1
+        cards, matcher = number_cards(order_papers(papers)), None
+    else:
+        cards = radar_cards(papers, matcher, dismissed, only_radar=radar_only)
     if args.json:
         json.dump([c.model_dump(mode="json") for c in cards], sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif not cards:
         where = f"on {day}" if day else "yet"
-        print(f"No papers {where}{' from ' + args.source if args.source else ''}. "
-              "Run `academichub fetch` to fetch your sources.", file=sys.stderr)
+        if radar_only and papers:
+            print(f"No radar matches {where}{' from ' + args.source if args.source else ''}. "
+                  "`academichub radar list` shows your rules.", file=sys.stderr)
+        else:
+            print(f"No papers {where}{' from ' + args.source if args.source else ''}. "
+                  "Run `academichub fetch` to fetch your sources.", file=sys.stderr)
+    elif radar_only and matcher is not None:
+        print(format_radar_cards(cards, matcher.weights))
     else:
         print(format_cards(cards))
+    return 0
+
+
+def _radar(paths: Paths) -> tuple[RadarMatcher, set[str]]:
+    with RadarBook(paths.data) as book:
+        return matcher_for(book.rules()), book.dismissed()
+
+
+def cmd_radar_add(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    try:
+        rule = RadarRule(name=args.name, terms=args.terms, authors=args.authors, categories=args.categories,
+                         sources=args.sources, exclude=args.exclude, weight=args.weight)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in exc.errors())
+        print(f"academichub: rule {args.name!r} not added: {problems}", file=sys.stderr)
+        return 2
+    try:
+        with RadarBook(_paths(args).data) as book:
+            book.add(rule)
+    except (RuleExists, ValueError) as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    print(f"added {describe_rule(rule)}")
+    return 0
+
+
+def cmd_radar_list(args: argparse.Namespace) -> int:
+    try:
+        with RadarBook(_paths(args).data) as book:
+            rules, dismissed = book.rules(), book.dismissed()
+    except ValueError as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(RuleList(rules=rules).model_dump_json(indent=2))
+    elif not rules:
+        print("No radar rules yet. Add one: academichub radar add NAME --terms ...", file=sys.stderr)
+    else:
+        for rule in rules:
+            print(describe_rule(rule))
+        if dismissed:
+            print(f"({len(dismissed)} dismissed papers kept out of the radar)")
+    return 0
+
+
+def cmd_radar_remove(args: argparse.Namespace) -> int:
+    try:
+        with RadarBook(_paths(args).data) as book:
+            rule = book.remove(args.name)
+    except (RuleNotFound, ValueError) as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    print(f"removed {describe_rule(rule)}")
+    return 0
+
+
+def cmd_radar_dismiss(args: argparse.Namespace) -> int:
+    try:
+        with RadarBook(_paths(args).data) as book:
+            if args.undo:
+                undone = book.undismiss(args.id)
+                print(f"{paper_key(args.id)} is back on the radar" if undone
+                      else f"{paper_key(args.id)} was not dismissed")
+                return 0 if undone else 1
+            dismissal = book.dismiss(args.id)
+    except ValueError as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    print(f"dismissed {dismissal.id}: it stays out of the radar "
+          f"(undo: academichub radar dismiss --undo {dismissal.id})")
     return 0
 
 
@@ -214,8 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cards = commands.add_parser("cards", parents=[common], help="print a day's papers as numbered cards")
     cards.add_argument("--day", type=_day, help="YYYY-MM-DD (default: the latest day with papers)")
-    cards.add_argument("--source", metavar="LABEL", help="only this source: 'arXiv', 'arXiv (cs.CV)', 'Nature'")
+    cards.add_argument("--source", metavar="LABEL", help="only this source: 'arXiv', 'arXiv (cs.CV)', 'cs.RO', 'Nature'")
     cards.add_argument("--json", action="store_true", help="print JSON for scripts")
+    cards.add_argument("--radar", action="store_true", help="only radar matches, best first, each with why")
     cards.set_defaults(func=cmd_cards)
 
     daily = commands.add_parser("daily", parents=[common], help="fetch, then print the day's cards")
@@ -259,7 +359,41 @@ def build_parser() -> argparse.ArgumentParser:
     uninstall_host.add_argument("--browser", choices=browsers, default="all")
     uninstall_host.add_argument("--dir", type=Path, help="remove from this directory instead")
     uninstall_host.set_defaults(func=cmd_uninstall_native_host)
+
+    _add_radar_parser(commands, common)
     return parser
+
+
+def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    radar = commands.add_parser("radar", parents=[common],
+                                help="your standing interests: rules and dismissals")
+    actions = radar.add_subparsers(dest="radar_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", parents=[common], help="add a rule",
+                             description="Terms are words (RL), phrases ('graph neural network') or prefixes "
+                             "(neur*); case, accents and dashes between words do not matter.")
+    add.add_argument("name")
+    add.add_argument("--terms", nargs="+", default=[], metavar="TERM")
+    add.add_argument("--authors", nargs="+", default=[], metavar="NAME",
+                     help="'Pérez', 'Ana Pérez', 'A. Perez'")
+    add.add_argument("--categories", nargs="+", default=[], metavar="CAT",
+                     help="only these: cs.LG, or cs for all cs.*")
+    add.add_argument("--sources", nargs="+", default=[], metavar="LABEL",
+                     help="only these: arXiv, Nature, ...")
+    add.add_argument("--exclude", nargs="+", default=[], metavar="TERM",
+                     help="a paper with one of these never matches")
+    add.add_argument("--weight", type=float, default=1.0, help="how much the rule counts (default 1)")
+    add.set_defaults(func=cmd_radar_add)
+    listing = actions.add_parser("list", parents=[common], help="list the rules")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_radar_list)
+    remove = actions.add_parser("remove", parents=[common], help="remove a rule")
+    remove.add_argument("name")
+    remove.set_defaults(func=cmd_radar_remove)
+    dismiss = actions.add_parser("dismiss", parents=[common],
+                                 help="not interested: keep a paper out of the radar")
+    dismiss.add_argument("id", help="arxiv:2606.14677, 2606.14677 or doi:10....")
+    dismiss.add_argument("--undo", action="store_true", help="take the dismissal back")
+    dismiss.set_defaults(func=cmd_radar_dismiss)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,9 @@ from .models import Paper
 # Announce types of the paper's primary category; `cross` and `replace-cross` come from the other feeds.
 PRIMARY_ANNOUNCEMENTS = frozenset({"new", "replace"})
 
-REVISED_FIELDS = ("title", "abstract", "authors", "url", "pdf_url", "arxiv_version", "announce_type")
+# What a newer version (or a journal's re-fetch) brings, where it says anything; the rest only fills gaps.
+REVISED_FIELDS = ("title", "abstract", "authors", "url", "pdf_url", "doi", "journal_ref",
+                  "arxiv_version", "announce_type")  # fmt: skip
 GAP_FIELDS = ("abstract", "authors", "url", "pdf_url", "doi", "journal_ref")
 
 
@@ -36,8 +38,6 @@ def merge_paper(old: Paper, new: Paper) -> Paper | None:
     update: dict[str, Any] = {}
     if newer:
         update.update((name, value) for name in REVISED_FIELDS if not _empty(value := getattr(new, name)))
-        if not _empty(new.journal_ref):
-            update["journal_ref"] = new.journal_ref
     for name in GAP_FIELDS:
         if _empty(getattr(old, name)) and not _empty(value := getattr(new, name)):
             update.setdefault(name, value)

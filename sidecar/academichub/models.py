@@ -113,7 +113,7 @@ class RadarHit(BaseModel):
                        "(for authors: in that author's name).")
     end: int = Field(description="Offset just past the last matched character.")
     text: str = Field(description="The original text matched: field[start:end].")
-    author: int | None = Field(default=None, description="For an author hit: the author's index in `authors`.")
+    author: int | None = Field(default=None, description="For an author hit: its index in `authors`.")
 
 
 class Card(Paper):

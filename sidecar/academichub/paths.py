@@ -26,7 +26,7 @@ class Paths:
 
     @classmethod
     def under(cls, data_dir: Path) -> Paths:
-        """An explicit --data-dir keeps everything together, so a test or a second profile is self-contained."""
+        """An explicit --data-dir keeps everything together: a test or a second profile is self-contained."""
         return cls(data=data_dir, config=data_dir, state=data_dir / "state")
 
     @property

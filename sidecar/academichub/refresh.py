@@ -249,7 +249,7 @@ def with_radar_day(papers: list[Paper], today: dt.date | None = None) -> list[Pa
     has no "today": its own newest announcement (else its newest item) is its day.
     """
     arxiv_days = [p.date for p in papers if p.arxiv_id]
-    candidates = arxiv_days + [today] if today else arxiv_days or [p.date for p in papers]
+    candidates = [*arxiv_days, today] if today else arxiv_days or [p.date for p in papers]
     if not candidates:
         return papers
     batch_day = max(candidates)

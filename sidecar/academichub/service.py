@@ -353,7 +353,10 @@ async def serve(
             loop.add_signal_handler(signum, stop.set)
         # The parsing process and the recent days' cards are made ready in the background: the first
         # refresh and the popup's first look then cost the loop nothing.
-        warming = [asyncio.create_task(asyncio.to_thread(parser.warm)), asyncio.create_task(app[SHELF].warm())]
+        warming = [
+            asyncio.create_task(asyncio.to_thread(parser.warm)),
+            asyncio.create_task(app[SHELF].warm()),
+        ]
         schedule = asyncio.create_task(scheduler.run(), name="schedule")
         if on_ready is not None:
             on_ready(runtime, token)

@@ -139,14 +139,15 @@ class ShardStorage(AtomicJSONStorage):
 
     ```
     {
-    "papers": {
-    "1": {"id":"arxiv:2606.14677","title":...},
-    "2": {"id":"arxiv:2606.14703","title":...}
+    "papers":{
+    "1":{"id":"arxiv:2606.14677","title":...},
+    "2":{"id":"arxiv:2606.14703","title":...}
     }
     }
     ```
     JSON escapes every newline inside a string, so a record never spans lines, and an unescaped quote can only
-    be structure: the text `{"id":"<id>",` marks the start of that record and nowhere else.
+    be structure: with the key field first (as in Paper), `{"id":"<id>",` marks the start of that record and
+    nowhere else.
     """
 
     def serialize(self, data: dict[str, Any]) -> str:
@@ -163,6 +164,7 @@ class ShardStorage(AtomicJSONStorage):
     def find_records(self, record_ids: Iterable[str], key: str = "id") -> dict[str, dict[str, Any]]:
         """The documents whose `key` field is one of `record_ids`, by that id; those absent are left out.
         Reads the file once but parses only the lines asked for."""
+        record_ids = list(record_ids)
         data = self.path.read_bytes()
         if not _ONE_PER_LINE.match(data):  # rewritten by another tool (by hand, TinyDB's JSONStorage)
             return self._find_slowly(set(record_ids), key)

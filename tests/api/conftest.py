@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from served import SEED_SOURCES, Sidecar, start_sidecar
+from served import SEED_SOURCES, SeedFacts, Sidecar, start_sidecar
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.jobs import ingest_recordings
 from academichub.paths import Paths, seed_day_dir
+from academichub.store import PaperStore
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +28,13 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     ingest_recordings(paths, seed_day_dir())
     return root
+
+
+@pytest.fixture(scope="session")
+def seed(seeded_dir: Path) -> SeedFacts:
+    with PaperStore(Paths.under(seeded_dir).papers) as store:
+        days = store.days()[::-1]
+        return SeedFacts(latest=days[0], on_latest=len(store.day(days[0])), days=days, papers=store.count())
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ Host header, the body limit and the error layer are exercised exactly as the ext
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,16 @@ SEED_SOURCES = ["arxiv:cs.AI", "arxiv:quant-ph", "nature"]
 def fast_fetcher() -> Fetcher:
     # Every local feed is on one host; the polite one-second gap per host would only slow the tests.
     return Fetcher(default_gap=0.0, gaps={}, tries=1, timeout=10)
+
+
+@dataclass(frozen=True)
+class SeedFacts:
+    """What the stored seed day holds, read from the store itself (so the tests follow the store's rules)."""
+
+    latest: dt.date
+    on_latest: int  # papers on the latest day
+    days: list[dt.date]  # newest first
+    papers: int
 
 
 @dataclass

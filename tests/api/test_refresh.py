@@ -108,7 +108,7 @@ async def test_cards_appear_after_a_refresh(empty_sidecar: Sidecar) -> None:
         if page["total"]:
             break
         await asyncio.sleep(0.02)
-    assert page["day"] == "2026-06-24" and page["total"] > 0
+    assert page["total"] > 0  # on the latest day: the arXiv mailing's, or today's for journal items
 
 
 async def test_a_second_refresh_request_joins_the_running_one(

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from served import Sidecar
+from served import SeedFacts, Sidecar
 
 from academichub import __version__
 from academichub.api_models import StatusReport
 from academichub.models import HealthState
 
 
-async def test_status_reports_papers_sources_refresh_and_model(sidecar: Sidecar) -> None:
+async def test_status_reports_papers_sources_refresh_and_model(sidecar: Sidecar, seed: SeedFacts) -> None:
     async with sidecar.client.get("/api/v1/status") as r:
         assert r.status == 200
         status = StatusReport.model_validate(await r.json())
     assert status.version == __version__
-    assert (status.papers, status.days, str(status.latest_day)) == (71, 7, "2026-06-24")
+    assert (status.papers, status.days, status.latest_day) == (seed.papers, len(seed.days), seed.latest)
     assert [s.source.key for s in status.sources] == ["arxiv:cs.AI", "arxiv:quant-ph", "nature"]
     assert all(s.health.state == HealthState.never for s in status.sources)
     assert status.refresh.state == "idle" and status.refresh.id is None

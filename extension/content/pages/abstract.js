@@ -1,6 +1,6 @@
 // arXiv abstract pages: /abs/<id>. The id is in meta[name=citation_arxiv_id]; h1.title, div.authors and
 // blockquote.abstract each begin with a span.descriptor ("Title:", "Authors:", "Abstract:") that is no
-// part of the text.
+// part of the text; the categories are in td.tablecell.subjects.
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
 
@@ -8,6 +8,7 @@
     id: "meta[name='citation_arxiv_id']",
     title: "h1.title",
     authors: "div.authors",
+    subjects: "td.tablecell.subjects",
     abstract: "blockquote.abstract",
   };
 
@@ -25,6 +26,7 @@
           scrollTo: title,
           title,
           authors: document.querySelector(SELECTORS.authors),
+          subjects: document.querySelector(SELECTORS.subjects),
           abstract: document.querySelector(SELECTORS.abstract),
         },
       ];

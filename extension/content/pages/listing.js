@@ -11,6 +11,7 @@
     meta: "div.meta",
     title: "div.list-title",
     authors: "div.list-authors",
+    subjects: "div.list-subjects",
     abstract: "p.mathjax",
   };
 
@@ -30,6 +31,7 @@
           scrollTo: dt,
           title: meta.querySelector(SELECTORS.title),
           authors: meta.querySelector(SELECTORS.authors),
+          subjects: meta.querySelector(SELECTORS.subjects),
           abstract: meta.querySelector(SELECTORS.abstract),
         });
       }

@@ -1,5 +1,5 @@
 // arXiv search results: /search/?query=... Each paper is an li.arxiv-result: its id in the link of
-// p.list-title (href https://arxiv.org/abs/<id>), p.title, p.authors, and the abstract twice: a short
+// p.list-title (href https://arxiv.org/abs/<id>), its categories as div.tags, p.title, p.authors, and the abstract twice: a short
 // span.abstract-short (with a "More" link) and the whole span.abstract-full (with a "Less" link).
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
@@ -9,6 +9,7 @@
     idLink: "p.list-title a[href*='/abs/']",
     title: "p.title",
     authors: "p.authors",
+    subjects: "div.tags",
     abstract: "span.abstract-full",
     abstractShort: "span.abstract-short",
     toggle: "a.is-size-7", // the "▽ More" / "△ Less" links inside the abstracts: not abstract text
@@ -30,6 +31,7 @@
           scrollTo: li,
           title,
           authors: li.querySelector(SELECTORS.authors),
+          subjects: li.querySelector(SELECTORS.subjects),
           abstract: li.querySelector(SELECTORS.abstract),
           // The short abstract is the full one cut short: the same spans, clipped, apply to it.
           abstractEcho: li.querySelector(SELECTORS.abstractShort),

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..api_models import ScheduleState
 from ..fetcher import Fetcher
-from . import export, papers, refresh, sources, status
+from . import export, papers, radar, refresh, sources, status
 from .card_shelf import CardShelf
 from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
 from .library import Library
@@ -37,7 +37,7 @@ LISTENING = web.AppKey("listening", Listening)
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for resource in (status, papers, sources, refresh, export):
+    for resource in (status, papers, sources, refresh, export, radar):
         resource.add_routes(table)
     return table
 

@@ -1,7 +1,7 @@
 """A day's numbered cards, kept ready to serve.
 
 A cards request must not parse a day's shard, validate a thousand papers or serialize them: with 200
-clients asking at once that work would stall the loop. So each day is built once per store generation,
+clients asking at once that work would stall the loop. So each day is built once per write to it,
 off the loop, into the ordered papers and each paper's JSON; a page is then a slice and a join of bytes,
 its numbers added on the way out. After a refresh writes, the shelf keeps serving the old day while the new
 one is built in the background (stale for a moment, never slow).
@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import json
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from ..cards import matches_source, number_cards, order_papers
@@ -27,7 +27,6 @@ MAX_VIEWS = 256  # filtered views (source, text query) kept
 @dataclass
 class DayCards:
     day: dt.date
-    generation: int
     papers: list[Card]  # in card order, numbered over the whole day
     json: list[bytes]  # each card's JSON object, without its number
     text: list[str]  # lower-case title, authors and abstract, for the text query
@@ -53,13 +52,12 @@ class DayCards:
         return found
 
 
-def build_day(day: dt.date, papers: list[Paper], generation: int) -> DayCards:
+def build_day(day: dt.date, papers: list[Paper]) -> DayCards:
     # The same cards as `academichub cards --json`, made by the same functions; each is kept as JSON
     # without its number, which depends on the filter and is spliced in per page.
     cards = number_cards(order_papers(papers))
     return DayCards(
         day=day,
-        generation=generation,
         papers=cards,
         json=[c.__pydantic_serializer__.to_json(c, exclude={"n"}) for c in cards],
         text=[" ".join((c.title, " ".join(c.authors), c.abstract)).lower() for c in cards],
@@ -78,7 +76,6 @@ def page_json(
 
 @dataclass
 class StoreSummary:
-    generation: int
     days: list[dt.date]  # newest first
     papers: int
 
@@ -95,6 +92,7 @@ class CardShelf:
         self._summary: StoreSummary | None = None
         self._summary_building: asyncio.Future[StoreSummary] | None = None
         self._refreshing: asyncio.Task[None] | None = None
+        self._stale_days: set[dt.date] | None = set()  # written since the last rebuild; None: all of them
         library.on_write(self._stale)
 
     async def summary(self) -> StoreSummary:
@@ -117,10 +115,9 @@ class CardShelf:
 
     async def _build_summary(self) -> StoreSummary:
         if self._summary_building is None:
-            generation = self.library.generation
             store = self.library.store
             self._summary_building = asyncio.ensure_future(
-                self.library.in_store(lambda: StoreSummary(generation, store.days()[::-1], store.count()))
+                self.library.in_store(lambda: StoreSummary(store.days()[::-1], store.count()))
             )
         building = self._summary_building
         try:
@@ -134,8 +131,7 @@ class CardShelf:
     async def _build_day(self, day: dt.date) -> DayCards:
         building = self._building.get(day)
         if building is None:
-            generation = self.library.generation
-            building = asyncio.ensure_future(self._load_day(day, generation))
+            building = asyncio.ensure_future(self._load_day(day))
             self._building[day] = building
         try:
             built = await asyncio.shield(building)
@@ -148,25 +144,28 @@ class CardShelf:
             self._days.popitem(last=False)
         return built
 
-    async def _load_day(self, day: dt.date, generation: int) -> DayCards:
+    async def _load_day(self, day: dt.date) -> DayCards:
         papers = await self.library.in_store(lambda: self.library.store.day(day))
-        return await asyncio.to_thread(build_day, day, papers, generation)
+        return await asyncio.to_thread(build_day, day, papers)
 
-    def _stale(self) -> None:
-        """After a write: rebuild what is on the shelf in the background, serving the old until then."""
+    def _stale(self, days: Collection[dt.date] | None) -> None:
+        """After a write to `days` (None: any day): rebuild those on the shelf in the background, serving the
+        old cards until then; the summary (days, counts) is rebuilt too."""
+        if days is None or self._stale_days is None:
+            self._stale_days = None
+        else:
+            self._stale_days |= set(days)
         if self._refreshing is None or self._refreshing.done():
             self._refreshing = asyncio.ensure_future(self._rebuild())
 
     async def _rebuild(self) -> None:
-        while True:
-            generation = self.library.generation
+        while self._stale_days is None or self._stale_days:
+            stale, self._stale_days = self._stale_days, set()
             self._summary_building = None
             summary = await self._build_summary()
             if summary.latest_day is not None and summary.latest_day not in self._days:
                 await self._build_day(summary.latest_day)  # a refresh's new day: ready before it is asked for
             for day in list(self._days):
-                if self._days.get(day) is not None and self._days[day].generation < generation:
+                if day in self._days and (stale is None or day in stale):
                     self._building.pop(day, None)
                     await self._build_day(day)
-            if self.library.generation == generation:
-                return

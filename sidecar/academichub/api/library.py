@@ -2,15 +2,16 @@
 
 The store has one owner (this process) and one writer at a time: every call into it goes through
 `in_store`, which runs it in a worker thread under a lock, so the event loop never waits on the disk and a
-read never sees a write half done. A day's cards are built off the loop once per store generation and then
+read never sees a write half done. A day's cards are built off the loop once per write to that day and then
 served from memory (see CardShelf), which is what keeps a cards request a dictionary lookup and a slice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from ..config import Config, load_config, save_config
@@ -37,10 +38,9 @@ class Library:
         self.store = PaperStore(paths.papers)
         self.health = HealthBook(paths.state)
         self.events = EventBus()
-        self.generation = 0  # bumped after every write to the store: the card cache's key
         self._lock = threading.Lock()
         self._config_lock = asyncio.Lock()
-        self._write_listeners: list[Callable[[], None]] = []
+        self._write_listeners: list[Callable[[Collection[dt.date] | None], None]] = []
 
     # ---- the store, off the loop ----
 
@@ -52,13 +52,13 @@ class Library:
         with self._lock:
             return work()
 
-    def wrote(self) -> None:
-        """Called on the loop after a write to the store: cached cards are now out of date."""
-        self.generation += 1
+    def wrote(self, days: Collection[dt.date] | None = None) -> None:
+        """Called on the loop after a write to the store's `days` (None: unknown, any day): the cards built
+        from them are now out of date."""
         for listener in self._write_listeners:
-            listener()
+            listener(days)
 
-    def on_write(self, listener: Callable[[], None]) -> None:
+    def on_write(self, listener: Callable[[Collection[dt.date] | None], None]) -> None:
         self._write_listeners.append(listener)
 
     def close(self) -> None:

@@ -8,18 +8,22 @@ from ..api_models import CardPage, CardsQuery, DayList
 from ..models import Paper
 from .card_shelf import page_json
 from .context import library_of, shelf_of
+from .radar import day_radar
 from .routing import ApiError, PathParam, Route, RouteTable
 
 
 async def list_cards(request: web.Request, *, query: CardsQuery) -> web.Response:
     shelf = shelf_of(request)
     day = query.day or (await shelf.summary()).latest_day
-    if day is None or query.radar:  # the radar is a later issue: until then nothing matches it
+    if day is None:
         body = page_json(day, 0, query.offset, query.limit)
     else:
         cards = await shelf.day(day)
         positions = cards.view(query.source, query.q)
-        page = [cards.json[p] for p in positions[query.offset : query.offset + query.limit]]
+        radar = await day_radar(request, cards, required=query.radar)  # every card carries its score and hits
+        if query.radar:
+            positions = radar.ranked(positions)  # radar matches only, best first
+        page = [radar.json[p] for p in positions[query.offset : query.offset + query.limit]]
         body = page_json(day, len(positions), query.offset, query.limit, page)
     return web.Response(body=body, content_type="application/json")
 
@@ -48,8 +52,8 @@ def add_routes(table: RouteTable) -> None:
             query=CardsQuery,
             response=CardPage,
             description="The same fields as `academichub cards --json`. Cards are numbered 1..total over "
-            "the filtered list; `offset` and `limit` slice it. `radar=true` gives an empty list until the "
-            "radar exists.",
+            "the filtered list; `offset` and `limit` slice it. `radar=true` keeps the radar's matches, "
+            "highest score first (as `cards --radar`).",
         )
     )
     table.add(

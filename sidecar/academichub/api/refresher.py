@@ -18,13 +18,13 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import refresh as refresh_module
 from ..api_models import RefreshEvent, RefreshProgress
 from ..fetcher import Fetcher
 from ..models import Source, SourceKind
-from .. import refresh as refresh_module
 from ..refresh import RefreshReport, refresh
-from .parsing import ProcessParser
 from .library import Library
+from .parsing import ProcessParser
 
 log = logging.getLogger("academichub.refresh")
 
@@ -146,7 +146,7 @@ class Refresher:
             return
         self.last_report = report
         if report.ingest.added or report.ingest.updated:
-            library.wrote()
+            library.wrote(report.ingest.days)
         log.info("refresh %s: %s", self.progress.id, report.summary())
         self._finish("finished", papers_new=report.ingest.added, error=report.error)
 

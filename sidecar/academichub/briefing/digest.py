@@ -22,7 +22,21 @@ DIGEST_WORDS = 28  # about 40 tokens: five papers and the instructions stay unde
 DIGEST_VERSION = 1  # bump when the rule changes, so cached digests are made again
 
 # Abbreviations that end in a full stop without ending the sentence.
-_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "Fig.", "Figs.", "Eq.", "Eqs.", "Ref.", "approx.", "cf.", "resp.")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "et al.",
+    "etc.",
+    "vs.",
+    "Fig.",
+    "Figs.",
+    "Eq.",
+    "Eqs.",
+    "Ref.",
+    "approx.",
+    "cf.",
+    "resp.",
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[$\"“‘])")
 # Structured abstracts (medRxiv, PLOS) open each part with a label; the digest wants the prose.
 _SECTION_LABEL = re.compile(
@@ -80,7 +94,9 @@ def digest(paper: Paper, limit: int = DIGEST_WORDS) -> str:
 
 
 def _abstract_key(paper: Paper) -> str:
-    return hashlib.blake2b(f"{DIGEST_VERSION}\0{paper.title}\0{paper.abstract}".encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(
+        f"{DIGEST_VERSION}\0{paper.title}\0{paper.abstract}".encode(), digest_size=8
+    ).hexdigest()
 
 
 class DigestBook:

@@ -20,7 +20,9 @@ class Statement(BaseModel):
     """One sentence of the briefing and the card numbers it is about."""
 
     text: str
-    cites: list[int] = Field(default_factory=list, description="Card numbers, as shown on the cards: [3] is card 03.")
+    cites: list[int] = Field(
+        default_factory=list, description="Card numbers, as shown on the cards: [3] is card 03."
+    )
 
 
 class Theme(BaseModel):
@@ -28,7 +30,9 @@ class Theme(BaseModel):
     cards: list[int] = Field(description="The cards the code grouped into this theme.")
     keywords: list[str] = Field(default_factory=list, description="The words the theme's papers share.")
     statements: list[Statement] = Field(default_factory=list)
-    extractive: bool = Field(default=False, description="Written by code from the abstracts, not by the model.")
+    extractive: bool = Field(
+        default=False, description="Written by code from the abstracts, not by the model."
+    )
 
 
 class ReadFirst(BaseModel):
@@ -50,10 +54,18 @@ class Briefing(BaseModel):
     model: str = Field(description="The model that wrote it, or 'none' for the extractive briefing.")
     written_at: dt.datetime
     language: Language = "en"
-    abstracts_only: bool = Field(default=True, description="The model read titles and abstracts, never full texts.")
-    extractive: bool = Field(default=False, description="True when code, not a model, wrote the whole briefing.")
-    notice: str | None = Field(default=None, description="Why a model did not write it (a missing file, say).")
-    removed_citations: int = Field(default=0, description="Citations dropped because they named no given card.")
+    abstracts_only: bool = Field(
+        default=True, description="The model read titles and abstracts, never full texts."
+    )
+    extractive: bool = Field(
+        default=False, description="True when code, not a model, wrote the whole briefing."
+    )
+    notice: str | None = Field(
+        default=None, description="Why a model did not write it (a missing file, say)."
+    )
+    removed_citations: int = Field(
+        default=0, description="Citations dropped because they named no given card."
+    )
     dropped_statements: int = Field(default=0, description="Statements dropped as left without a citation.")
 
     def cited(self) -> set[int]:
@@ -90,7 +102,9 @@ class ReadFirstDraft(BaseModel):
     reasons: list[str] = Field(description="Why to read each paper first, in the order given.")
 
 
-def draft_schema(draft: type[BaseModel], cards: list[int] | None = None, items: int | None = None) -> dict[str, Any]:
+def draft_schema(
+    draft: type[BaseModel], cards: list[int] | None = None, items: int | None = None
+) -> dict[str, Any]:
     """The draft's JSON Schema, narrowed for one prompt: `cites` may only hold `cards`, and a list of
     sentences (links, reasons) has exactly `items` entries."""
     schema = copy.deepcopy(draft.model_json_schema())

@@ -17,9 +17,9 @@ from .themes import LinkPair, field_of
 
 SYSTEM = {
     "en": (
-        "You are a science editor writing a short daily briefing on new research papers. Use only the facts "
-        "given. Write plain, factual English sentences. Papers are numbered like [12]; every sentence lists in "
-        '"cites" the numbers of the papers it is about.'
+        "You are a science editor writing a short daily briefing on new research papers. Use only the "
+        "facts given. Write plain, factual English sentences. Papers are numbered like [12]; every sentence "
+        'lists in "cites" the numbers of the papers it is about.'
     ),
     "zh": (
         "你是一名科学编辑，为新发表的研究论文撰写简短的每日简报。只使用所给的事实。用简体中文写作，"
@@ -34,7 +34,8 @@ _THEME = {
     "zh": "为这组论文写一个两到八个字的中文标题，然后用一到三句中文概括它们的发现。",
 }
 _LINKS = {
-    "en": "These pairs of papers come from different fields. For each pair, write one sentence on what links them.",
+    "en": "These pairs of papers come from different fields. For each pair, write one sentence on what "
+    "links them.",
     "zh": "这些论文两两来自不同领域。为每一对写一句中文，说明它们之间的联系。",
 }
 _OPENING = {

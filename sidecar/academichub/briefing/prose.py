@@ -11,6 +11,7 @@ the whole theme to one unfinished sentence.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -52,8 +53,13 @@ class ProseTap:
                 if self._is_prose and self._emitted:
                     out.append("\n")
             elif ch in "{[":
-                self._stack.append(_Frame(is_object=ch == "{", key=None if ch == "{" else (top.key if top else None),
-                                          expect_key=ch == "{"))
+                self._stack.append(
+                    _Frame(
+                        is_object=ch == "{",
+                        key=None if ch == "{" else (top.key if top else None),
+                        expect_key=ch == "{",
+                    )
+                )
             elif ch in "}]":
                 if self._stack:
                     self._stack.pop()
@@ -73,10 +79,8 @@ class ProseTap:
             else:
                 self._escape += ch
                 if len(self._escape) == 5:  # 'u' and four hex digits
-                    try:
+                    with contextlib.suppress(ValueError):
                         self._take(chr(int(self._escape[1:], 16)), out)
-                    except ValueError:
-                        pass
                     self._escape = None
         elif ch == "\\":
             self._escape = ""

@@ -23,8 +23,20 @@ SAME_DISCIPLINE_BONUS = 0.02
 LINK_THRESHOLD = 0.05  # below this two papers share nothing worth a sentence
 
 # arXiv archives that are all 'physics' to a reader from another field.
-_PHYSICS = {"astro-ph", "cond-mat", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph", "nlin",
-            "nucl-ex", "nucl-th", "physics"}
+_PHYSICS = {
+    "astro-ph",
+    "cond-mat",
+    "gr-qc",
+    "hep-ex",
+    "hep-lat",
+    "hep-ph",
+    "hep-th",
+    "math-ph",
+    "nlin",
+    "nucl-ex",
+    "nucl-th",
+    "physics",
+}
 _STOPWORDS = frozenset(
     """a about above across after again against all also although among an and any are as at be been before
     being below between both but by can could did do does doing down during each either et few for from
@@ -35,7 +47,7 @@ _STOPWORDS = frozenset(
     would yet al e.g i.e first second new novel propose proposed proposes present presents paper work study
     studies approach approaches method methods result results show shows shown demonstrate based use used
     uses existing recent recently however well one two three often many make makes across toward towards
-    significant significantly achieve achieves provide provides introduce introduces framework""".split()
+    significant significantly achieve achieves provide provides introduce introduces framework""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 _WORD = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -80,7 +92,6 @@ class ThemeGroup:
     keywords: list[str] = field(default_factory=list)
     lead: int = 0  # card number of the paper that shares the most with the others
 
-
     @property
     def numbers(self) -> list[int]:
         return [c.n for c in self.cards]
@@ -111,7 +122,10 @@ class DayVectors:
         self.idf = {t: math.log((1 + n) / (1 + df)) + 1.0 for t, df in docs.items()}
         self.vectors: dict[int, dict[str, float]] = {}
         for card in cards:
-            weights = {t: (1 + math.log(k)) * self.idf.get(t, math.log(1 + n) + 1.0) for t, k in counts[card.id].items()}
+            weights = {
+                t: (1 + math.log(k)) * self.idf.get(t, math.log(1 + n) + 1.0)
+                for t, k in counts[card.id].items()
+            }
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             self.vectors[card.n] = {t: w / norm for t, w in weights.items()}
 
@@ -180,19 +194,27 @@ def group_themes(
 
     clusters.sort(key=lambda c: (-len(c), c[0]))
     return [
-        ThemeGroup(cards=[by_n[n] for n in c], keywords=vectors.shared_terms(c), lead=lead(c)) for c in clusters
+        ThemeGroup(cards=[by_n[n] for n in c], keywords=vectors.shared_terms(c), lead=lead(c))
+        for c in clusters
     ]
 
 
 def find_links(
-    cards: Sequence[Card], *, corpus: Sequence[Card] | None = None, limit: int = 3, threshold: float = LINK_THRESHOLD
+    cards: Sequence[Card],
+    *,
+    corpus: Sequence[Card] | None = None,
+    limit: int = 3,
+    threshold: float = LINK_THRESHOLD,
 ) -> list[LinkPair]:
     """The closest pairs of papers from different disciplines, each paper in one link at most."""
     vectors = DayVectors(cards, corpus)
     by_n = {c.n: c for c in cards}
     candidates = sorted(
-        ((vectors.similarity(a, b), a, b) for a, b in combinations(sorted(by_n), 2)
-         if discipline_of(by_n[a]) != discipline_of(by_n[b])),
+        (
+            (vectors.similarity(a, b), a, b)
+            for a, b in combinations(sorted(by_n), 2)
+            if discipline_of(by_n[a]) != discipline_of(by_n[b])
+        ),
         key=lambda x: (-x[0], x[1], x[2]),
     )
     used: set[int] = set()
@@ -203,6 +225,10 @@ def find_links(
         if a in used or b in used:
             continue
         used |= {a, b}
-        shared = tuple(t for t in vectors.shared_terms([a, b], limit=3) if t in vectors.vectors[a] and t in vectors.vectors[b])
+        shared = tuple(
+            t
+            for t in vectors.shared_terms([a, b], limit=3)
+            if t in vectors.vectors[a] and t in vectors.vectors[b]
+        )
         links.append(LinkPair(by_n[a], by_n[b], shared))
     return links

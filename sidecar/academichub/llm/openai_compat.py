@@ -28,7 +28,9 @@ def _api_base(url: str) -> str:
 
 
 class OpenAICompatibleModel(ModelBackend):
-    def __init__(self, url: str, model: str = "", *, connect_timeout: float = 10.0, read_timeout: float = 120.0):
+    def __init__(
+        self, url: str, model: str = "", *, connect_timeout: float = 10.0, read_timeout: float = 120.0
+    ):
         self.base = _api_base(url)
         self.model = model
         self.timeout = max(connect_timeout, read_timeout)
@@ -59,7 +61,9 @@ class OpenAICompatibleModel(ModelBackend):
             with urllib.request.urlopen(self._request("/models"), timeout=self._connect_timeout) as response:
                 listing = json.load(response)
         except urllib.error.HTTPError as exc:
-            raise ModelUnavailable(self.base, f"the server answered {exc.code} {exc.reason} to GET /models") from exc
+            raise ModelUnavailable(
+                self.base, f"the server answered {exc.code} {exc.reason} to GET /models"
+            ) from exc
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ModelUnavailable(self.base, f"cannot reach an OpenAI-compatible server ({reason})") from exc
@@ -100,14 +104,19 @@ class OpenAICompatibleModel(ModelBackend):
         pieces: list[str] = []
         finish = "stop"
         try:
-            response = urllib.request.urlopen(self._request("/chat/completions", self.chat_body(request)),
-                                              timeout=self.timeout)
+            response = urllib.request.urlopen(
+                self._request("/chat/completions", self.chat_body(request)), timeout=self.timeout
+            )
         except urllib.error.HTTPError as exc:
             detail = exc.read(500).decode("utf-8", "replace")
-            raise ModelUnavailable(self.base, f"chat/completions answered {exc.code} {exc.reason}: {detail}") from exc
+            raise ModelUnavailable(
+                self.base, f"chat/completions answered {exc.code} {exc.reason}: {detail}"
+            ) from exc
         except (urllib.error.URLError, OSError) as exc:
             self._reachable = False
-            raise ModelUnavailable(self.base, f"chat/completions failed ({getattr(exc, 'reason', exc)})") from exc
+            raise ModelUnavailable(
+                self.base, f"chat/completions failed ({getattr(exc, 'reason', exc)})"
+            ) from exc
         with response:
             for raw in response:
                 if cancel.is_set():
@@ -122,7 +131,9 @@ class OpenAICompatibleModel(ModelBackend):
                 try:
                     choice = json.loads(payload)["choices"][0]
                 except (ValueError, KeyError, IndexError, TypeError) as exc:
-                    raise ModelUnavailable(self.base, f"not a chat/completions stream chunk: {payload[:200]!r}") from exc
+                    raise ModelUnavailable(
+                        self.base, f"not a chat/completions stream chunk: {payload[:200]!r}"
+                    ) from exc
                 text = (choice.get("delta") or {}).get("content")
                 if text:
                     if first is None:
@@ -134,7 +145,9 @@ class OpenAICompatibleModel(ModelBackend):
         return Generation(
             text="".join(pieces),
             tokens=len(pieces),
-            finish_reason="length" if finish == "length" else ("cancelled" if finish == "cancelled" else "stop"),
+            finish_reason="length"
+            if finish == "length"
+            else ("cancelled" if finish == "cancelled" else "stop"),
             first_token_s=first,
             total_s=time.perf_counter() - started,
         )

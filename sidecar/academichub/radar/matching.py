@@ -18,9 +18,11 @@ loop of `re.search` per term.
 from __future__ import annotations
 
 import codecs
+import json
 import re
+import threading
 from bisect import bisect_right
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -55,9 +57,7 @@ _SHAPE_ERRORS = "academichub-radar-shape"
 codecs.register_error(_SHAPE_ERRORS, lambda exc: (b"\x80" * (exc.end - exc.start), exc.end))  # type: ignore[arg-type,return-value]
 _WORD_BYTES = b"0123456789abcdefghijklmnopqrstuvwxyz_\x80"
 # Words stay (lower-cased: folding keeps ASCII case), everything else is a space.
-_SCAN_TABLE = bytes(
-    b if b in _WORD_BYTES else b + 32 if 65 <= b <= 90 else 0x20 for b in range(256)
-)
+_SCAN_TABLE = bytes(b if b in _WORD_BYTES else b + 32 if 65 <= b <= 90 else 0x20 for b in range(256))
 _NOT_WORD = b"(?![0-9a-z_\x80])"
 
 
@@ -86,7 +86,9 @@ def _trie_regex(exact: set[bytes], prefixes: set[bytes]) -> re.Pattern[bytes] | 
         ends = node.get(-1, set())
         if True in ends:  # a prefix anchor ends here: any word going on from here is a candidate
             return b""
-        branches = [re.escape(bytes([byte])) + emit(child) for byte, child in sorted(node.items()) if byte >= 0]
+        branches = [
+            re.escape(bytes([byte])) + emit(child) for byte, child in sorted(node.items()) if byte >= 0
+        ]
         if ends:
             branches.append(_NOT_WORD)  # a whole word ends here
         return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
@@ -111,8 +113,10 @@ class _Anchors:
         self.exact, self.prefixes = dict(self.exact), dict(self.prefixes)
         self.regex = _trie_regex(set(self.exact), set(self.prefixes))
         anchors = [(a, False) for a in self.exact] + [(a, True) for a in self.prefixes]
-        self.longer = {p: [(a, is_prefix) for a, is_prefix in anchors if len(a) > len(p) and a.startswith(p)]
-                       for p in self.prefixes}
+        self.longer = {
+            p: [(a, is_prefix) for a, is_prefix in anchors if len(a) > len(p) and a.startswith(p)]
+            for p in self.prefixes
+        }
 
     def candidates(self, scan: bytes) -> Iterator[tuple[int, list[int]]]:
         """(offset of a word start in the folded text, the items anchored there), in text order."""
@@ -236,8 +240,12 @@ class RadarMatcher:
             results.append(kept)
         return results
 
-    def _match_terms(self, papers: Sequence[Matchable], found: list[list[tuple[int, RadarHit]]],
-                     vetoed: set[tuple[int, int]]) -> None:
+    def _match_terms(
+        self,
+        papers: Sequence[Matchable],
+        found: list[list[tuple[int, RadarHit]]],
+        vetoed: set[tuple[int, int]],
+    ) -> None:
         texts = [text for paper in papers for text in (paper.title, paper.abstract or "")]
         batch = _Batch.join(texts)
         text = batch.text
@@ -252,15 +260,27 @@ class RadarMatcher:
                     if excluded:
                         vetoed.add((p, r))
                         continue
-                    found[p].append((r, RadarHit(
-                        rule=self.rules[r].name, field=TEXT_FIELDS[which], term=self.terms[t].text,
-                        start=start, end=end, text=texts[i][start:end])))
+                    found[p].append(
+                        (
+                            r,
+                            RadarHit(
+                                rule=self.rules[r].name,
+                                field=TEXT_FIELDS[which],
+                                term=self.terms[t].text,
+                                start=start,
+                                end=end,
+                                text=texts[i][start:end],
+                            ),
+                        )
+                    )
 
     def _match_authors(self, papers: Sequence[Matchable], found: list[list[tuple[int, RadarHit]]]) -> None:
         names = [name for paper in papers for name in paper.authors]
         if not names:
             return
-        first = list(accumulate((len(paper.authors) for paper in papers), initial=0))  # each paper's first name
+        first = list(
+            accumulate((len(paper.authors) for paper in papers), initial=0)
+        )  # each paper's first name
         batch = _Batch.join(names)
         text = batch.text
         done: set[tuple[int, int]] = set()  # (name, author pattern): a surname may appear twice in a name
@@ -278,19 +298,52 @@ class RadarMatcher:
                 p = bisect_right(first, i) - 1
                 name = names[i]
                 for r in self.author_owners[a]:
-                    found[p].append((r, RadarHit(
-                        rule=self.rules[r].name, field="authors", term=self.authors[a].text,
-                        start=0, end=len(name), text=name, author=i - first[p])))
+                    found[p].append(
+                        (
+                            r,
+                            RadarHit(
+                                rule=self.rules[r].name,
+                                field="authors",
+                                term=self.authors[a].text,
+                                start=0,
+                                end=len(name),
+                                text=name,
+                                author=i - first[p],
+                            ),
+                        )
+                    )
 
 
 def _passes_filters(rule: RadarRule, paper: Matchable) -> bool:
     """A rule's categories and sources narrow it: 'cs' covers cs.LG; sources read as `cards --source` does."""
     if rule.categories:
         have = [c.lower() for c in paper.categories]
-        if not any(c == want or c.startswith(want + ".") for want in (w.lower() for w in rule.categories)
-                   for c in have):
+        if not any(
+            c == want or c.startswith(want + ".")
+            for want in (w.lower() for w in rule.categories)
+            for c in have
+        ):
             return False
-    if rule.sources:
-        if not any(matches_source(paper, wanted) for wanted in rule.sources):  # type: ignore[arg-type]
-            return False
-    return True
+    return not rule.sources or any(matches_source(paper, wanted) for wanted in rule.sources)  # type: ignore[arg-type]
+
+
+_COMPILED: OrderedDict[str, RadarMatcher] = OrderedDict()
+_COMPILED_KEEP = 8
+_COMPILED_LOCK = threading.Lock()
+
+
+def matcher_for(rules: Sequence[RadarRule]) -> RadarMatcher:
+    """The compiled matcher for these rules, compiled once while they stay the same (the rules are re-read
+    from their file on every request, so that a CLI edit counts at once; compiling them again would not)."""
+    key = json.dumps([rule.model_dump(mode="json") for rule in rules], sort_keys=True)
+    with _COMPILED_LOCK:
+        matcher = _COMPILED.get(key)
+        if matcher is not None:
+            _COMPILED.move_to_end(key)
+            return matcher
+    matcher = RadarMatcher(rules)
+    with _COMPILED_LOCK:
+        _COMPILED[key] = matcher
+        while len(_COMPILED) > _COMPILED_KEEP:
+            _COMPILED.popitem(last=False)
+    return matcher

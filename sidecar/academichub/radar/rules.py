@@ -29,29 +29,38 @@ class RadarRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=80, description="Unique (ignoring case), e.g. 'graph learning'.")
+    name: str = Field(
+        min_length=1, max_length=80, description="Unique (ignoring case), e.g. 'graph learning'."
+    )
     terms: list[str] = Field(
-        default_factory=list, max_length=200,
+        default_factory=list,
+        max_length=200,
         description="Words ('RL'), phrases ('graph neural network', quotes optional) and prefix wildcards "
         "('neur*'); case, accents and the dashes between words are ignored, whole words only.",
     )
     authors: list[str] = Field(
-        default_factory=list, max_length=200,
+        default_factory=list,
+        max_length=200,
         description="Author names: 'Pérez', 'Ana Pérez' or 'A. Perez' (surname last, or 'Pérez, Ana').",
     )
     categories: list[str] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="Only papers in one of these arXiv categories ('cs.LG'; 'cs' for every cs.*).",
     )
     sources: list[str] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="Only papers from one of these sources ('arXiv', 'arXiv (cs.CV)', 'Nature').",
     )
     exclude: list[str] = Field(
-        default_factory=list, max_length=200,
-        description="Terms that veto the rule: a paper mentioning one in its title or abstract does not match.",
+        default_factory=list,
+        max_length=200,
+        description="Terms that veto the rule: a paper with one in its title or abstract does not match.",
     )
-    weight: float = Field(default=1.0, gt=0, le=100, description="How much this rule counts in a paper's score.")
+    weight: float = Field(
+        default=1.0, gt=0, le=100, description="How much this rule counts in a paper's score."
+    )
 
     @field_validator("name")
     @classmethod
@@ -84,6 +93,28 @@ class RadarRule(BaseModel):
         if not self.terms and not self.authors:
             raise ValueError("a rule needs terms or authors to match; categories and sources only narrow it")
         return self
+
+
+class RuleList(BaseModel):
+    """The radar's rules, in the order they were added (`GET /api/v1/radar/rules`, `radar list --json`)."""
+
+    rules: list[RadarRule]
+
+
+def describe_rule(rule: RadarRule) -> str:
+    """One line a reader can check:
+
+    graph learning (weight 2): “GNN”, “neur*”; by Ana Pérez; only cs.LG; not “robot*”
+    """
+    parts = [", ".join(f"“{t}”" for t in rule.terms)] if rule.terms else []
+    if rule.authors:
+        parts.append("by " + ", ".join(rule.authors))
+    if rule.categories or rule.sources:
+        parts.append("only " + ", ".join([*rule.categories, *rule.sources]))
+    if rule.exclude:
+        parts.append("not " + ", ".join(f"“{t}”" for t in rule.exclude))
+    weight = f" (weight {rule.weight:g})" if rule.weight != 1 else ""
+    return f"{rule.name}{weight}: " + "; ".join(parts)
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -138,8 +169,8 @@ class RadarBook:
                 first = exc.errors()[0]
                 where = ".".join(str(part) for part in first["loc"])
                 raise RadarFileError(
-                    f"{self.path}: rule {document.get('name', '?')!r} is not valid ({where}: {first['msg']}); "
-                    "fix or remove it there (the file was left untouched)"
+                    f"{self.path}: rule {document.get('name', '?')!r} is not valid ({where}: "
+                    f"{first['msg']}); fix or remove it there (the file was left untouched)"
                 ) from None
         return rules
 
@@ -153,7 +184,9 @@ class RadarBook:
         with self._lock:
             rules = self.rules()
             if any(_same(r.name, rule.name) for r in rules):
-                raise RuleExists(f"a radar rule named {rule.name!r} exists already; remove it or choose another name")
+                raise RuleExists(
+                    f"a radar rule named {rule.name!r} exists already; remove it or choose another name"
+                )
             if len(rules) >= MAX_RULES:
                 raise RuleExists(f"the radar holds {MAX_RULES} rules already, the most it keeps")
             self._rules.insert(_document(rule))
@@ -184,7 +217,7 @@ class RadarBook:
             found = self._dismissed.get(Query().id == key)
             if isinstance(found, dict):
                 return Dismissal.model_validate(found)
-            dismissal = Dismissal(id=key, at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+            dismissal = Dismissal(id=key, at=dt.datetime.now(dt.UTC).replace(microsecond=0))
             self._dismissed.insert(dismissal.model_dump(mode="json"))
             return dismissal
 
@@ -226,5 +259,14 @@ def _replace_with(new: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 __all__ = [
-    "Dismissal", "RadarBook", "RadarFileError", "RadarRule", "RuleExists", "RuleNotFound", "TermError", "paper_key",
+    "Dismissal",
+    "RadarBook",
+    "RadarFileError",
+    "RadarRule",
+    "RuleExists",
+    "RuleList",
+    "RuleNotFound",
+    "TermError",
+    "describe_rule",
+    "paper_key",
 ]

@@ -52,17 +52,26 @@ def score_hits(hits: Sequence[RadarHit], weights: Mapping[str, float]) -> RadarS
     parts = []
     for (rule, field, term), group in groups.items():
         weight = weights.get(rule, 1.0)
-        parts.append(ScorePart(
-            rule=rule, weight=weight, field=field, term=term, count=len(group),  # type: ignore[arg-type]
-            words=list(dict.fromkeys(h.text for h in group)),
-            points=round(weight * FIELD_WEIGHTS[field] * repeats(len(group)), 4),
-        ))
+        parts.append(
+            ScorePart(
+                rule=rule,
+                weight=weight,
+                field=field,
+                term=term,
+                count=len(group),  # type: ignore[arg-type]
+                words=list(dict.fromkeys(h.text for h in group)),
+                points=round(weight * FIELD_WEIGHTS[field] * repeats(len(group)), 4),
+            )
+        )
     parts.sort(key=lambda p: -p.points)
     return RadarScore(score=round(sum(p.points for p in parts), 4), parts=parts)
 
 
 def _part(part: ScorePart) -> str:
-    words = ", ".join(f"“{w}”" for w in part.words[:3]) + (", …" if len(part.words) > 3 else "")
+    # A phrase may have matched across a line break: shown on one line.
+    words = ", ".join(f"“{' '.join(w.split())}”" for w in part.words[:3]) + (
+        ", …" if len(part.words) > 3 else ""
+    )
     if part.field == "authors":
         return f"by {words} +{part.points:g}"
     times = f" {part.count}×" if part.count > 1 else ""

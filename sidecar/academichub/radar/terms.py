@@ -22,16 +22,17 @@ from .folding import fold
 # Between the words of a phrase: spaces, line breaks, dashes (folded to '-'), TeX's ~ and math's $.
 SEPARATOR = r"[\s\-~$]+"
 _SPLIT = re.compile(SEPARATOR)
-_QUOTES = "\"“”„«»"
+_QUOTES = '"“”„«»'
 _WORD = re.compile(r"\w+")
 _NAME_WORDS = re.compile(r"[^\W_]+")
 # Words in most abstracts: a poor anchor for a phrase that has a rarer one (`in-context learning`).
-COMMON_WORDS = frozenset(
+_COMMON = (
     "a also an and are as at based be between by can data deep first for from high in inference is language "
     "large learning low method methods model models network networks neural new not of on one or our over "
     "performance results show single such system systems that the their these this time to two using we "
-    "which with".split()
+    "which with"
 )
+COMMON_WORDS = frozenset(_COMMON.split())
 MIN_PREFIX = 2  # `a*` would match a quarter of all words
 MAX_TERM = 200
 
@@ -138,7 +139,9 @@ def parse_term(text: str) -> Term:
         if star != len(word) - 1 or not _WORD.fullmatch(prefix or "-"):
             raise TermError(f"term {stripped!r}: a * may only end a word, as in neur*")
         if len(prefix) < MIN_PREFIX:
-            raise TermError(f"term {stripped!r}: {word} matches too much; give at least {MIN_PREFIX} letters before *")
+            raise TermError(
+                f"term {stripped!r}: {word} matches too much; give at least {MIN_PREFIX} letters before *"
+            )
     return Term(stripped, words)
 
 
@@ -159,8 +162,11 @@ class AuthorName:
 
 
 def _same_name(wanted: str, word: str) -> bool:
-    return wanted == word or (len(wanted) == 1 and word.startswith(wanted)) or (
-        len(word) == 1 and wanted.startswith(word))
+    return (
+        wanted == word
+        or (len(wanted) == 1 and word.startswith(wanted))
+        or (len(word) == 1 and wanted.startswith(word))
+    )
 
 
 def _in_order(wanted: tuple[str, ...], words: list[str]) -> bool:

@@ -1,0 +1,311 @@
+"""Routes for the radar: its rules, matching the papers on an arXiv page, and dismissals; and the radar view
+of a day's cards that the cards route serves (`day_radar`).
+
+The rules and dismissals live in `radar.json` in the data dir (see radar.rules), re-read on every request
+so that `academichub radar add` counts at once while the service runs; the compiled rules are cached while
+they stay the same, and a day's radar view once per store generation, rule set and dismissals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+from weakref import WeakKeyDictionary
+
+from aiohttp import web
+from pydantic import TypeAdapter
+
+from ..models import RadarHit
+from ..radar import (
+    Dismissal,
+    RadarBook,
+    RadarMatcher,
+    RadarRule,
+    RuleExists,
+    RuleList,
+    RuleNotFound,
+    matcher_for,
+    paper_key,
+    score_hits,
+)
+from ..radar.view import Sighting, ranked, sight
+from .card_shelf import DayCards
+from .context import library_of
+from .library import Library
+from .radar_models import DismissalList, DismissRequest, MatchRequest, MatchResponse, PageEntry, RadarMatch
+from .routing import ApiError, PathParam, Route, RouteTable
+
+T = TypeVar("T")
+
+_BOOKS: WeakKeyDictionary[Library, RadarBook] = WeakKeyDictionary()
+_HITS = TypeAdapter(list[RadarHit])
+
+
+def book_of(request: web.Request) -> RadarBook:
+    library = library_of(request)
+    book = _BOOKS.get(library)
+    if book is None:
+        book = _BOOKS[library] = RadarBook(library.paths.data)
+    return book
+
+
+async def _in_book(request: web.Request, work: Callable[[RadarBook], T]) -> T:
+    """Run `work` on the radar book off the loop (it reads and fsyncs a file); a broken file is a 409."""
+    book = book_of(request)
+    try:
+        return await asyncio.to_thread(work, book)
+    except RuleNotFound as exc:
+        raise ApiError(404, "not_found", str(exc), field="name") from None
+    except RuleExists as exc:
+        raise ApiError(409, "rule_exists", str(exc), field="body.name") from None
+    except ValueError as exc:  # RadarFileError, or a file that is not JSON at all
+        raise ApiError(409, "radar_file_broken", str(exc)) from None
+
+
+async def _radar(request: web.Request) -> tuple[RadarMatcher, set[str]]:
+    def read(book: RadarBook) -> tuple[RadarMatcher, set[str]]:
+        return matcher_for(book.rules()), book.dismissed()
+
+    return await _in_book(request, read)
+
+
+# ---- rules ----
+
+
+async def list_rules(request: web.Request) -> RuleList:
+    return RuleList(rules=await _in_book(request, RadarBook.rules))
+
+
+async def create_rule(request: web.Request, *, body: RadarRule) -> RadarRule:
+    return await _in_book(request, lambda book: book.add(body))
+
+
+async def update_rule(request: web.Request, *, name: str, body: RadarRule) -> RadarRule:
+    return await _in_book(request, lambda book: book.replace(name, body))
+
+
+async def delete_rule(request: web.Request, *, name: str) -> RuleList:
+    def remove(book: RadarBook) -> list[RadarRule]:
+        book.remove(name)
+        return book.rules()
+
+    return RuleList(rules=await _in_book(request, remove))
+
+
+# ---- matching a page ----
+
+
+async def match_page(request: web.Request, *, body: MatchRequest) -> MatchResponse:
+    matcher, dismissed = await _radar(request)
+    entries = body.papers
+    found = await asyncio.to_thread(matcher.match_many, entries) if matcher.rules else [[] for _ in entries]
+    matched = [(entry, paper_key(entry.id), hits) for entry, hits in zip(entries, found, strict=True) if hits]
+    library = library_of(request)
+    known = await library.in_store(lambda: [key in library.store for _, key, _ in matched])
+    response = MatchResponse(matches=[], dismissed=[], rules=len(matcher.rules))
+    for (entry, key, hits), in_store in zip(matched, known, strict=True):
+        if key in dismissed:
+            response.dismissed.append(entry.id)
+            continue
+        score = score_hits(hits, matcher.weights)
+        response.matches.append(
+            RadarMatch(
+                id=entry.id, paper_id=key, score=score.score, known=in_store, hits=hits, why=score.explain()
+            )
+        )
+    return response
+
+
+# ---- dismissals ----
+
+
+async def list_dismissals(request: web.Request) -> DismissalList:
+    return DismissalList(dismissed=await _in_book(request, RadarBook.dismissals))
+
+
+async def dismiss(request: web.Request, *, body: DismissRequest) -> Dismissal:
+    return await _in_book(request, lambda book: book.dismiss(body.id))
+
+
+async def undismiss(request: web.Request, *, paper_id: str) -> DismissalList:
+    def undo(book: RadarBook) -> list[Dismissal]:
+        if not book.undismiss(paper_id):
+            raise ApiError(404, "not_found", f"{paper_key(paper_id)!r} is not dismissed", field="paper_id")
+        return book.dismissals()
+
+    return DismissalList(dismissed=await _in_book(request, undo))
+
+
+# ---- the radar view of a day's cards (asked for by the cards route) ----
+
+
+@dataclass
+class DayRadar:
+    """A day's cards with the radar's say: each card's JSON (without its number) now carrying `score` and
+    `radar`, and the radar-only order."""
+
+    sightings: list[Sighting]
+    json: list[bytes]
+
+    def ranked(self, positions: Sequence[int]) -> list[int]:
+        return ranked(self.sightings, positions)
+
+
+# Per library, per day: the DayCards it was built from, the rules and dismissals it saw, and the view.
+_DAYS: WeakKeyDictionary[Library, OrderedDict[dt.date, tuple[DayCards, object, DayRadar]]] = (
+    WeakKeyDictionary()
+)
+MAX_DAYS = 16  # as the card shelf keeps
+_NO_RADAR = b',"score":0.0,"radar":[]}'
+
+
+def _build_day(cards: DayCards, matcher: RadarMatcher, dismissed: set[str]) -> DayRadar:
+    sightings = sight(cards.papers, matcher, dismissed)
+    decorated = [
+        paper[:-1]
+        + (
+            b',"score":%s,"radar":%s}' % (json.dumps(s.score).encode(), _HITS.dump_json(s.hits))
+            if s.hits
+            else _NO_RADAR
+        )
+        for paper, s in zip(cards.json, sightings, strict=True)
+    ]
+    return DayRadar(sightings, decorated)
+
+
+async def day_radar(request: web.Request, cards: DayCards, *, required: bool) -> DayRadar:
+    """The radar view of `cards`, built once per rule set and dismissals. A broken radar.json fails a
+    radar-only request (409) but not a plain cards request: those cards come without radar."""
+    try:
+        matcher, dismissed = await _radar(request)
+    except ApiError:
+        if required:
+            raise
+        matcher, dismissed = matcher_for([]), set()
+    key = (matcher, frozenset(p.id for p in cards.papers if p.id in dismissed))
+    days = _DAYS.setdefault(library_of(request), OrderedDict())
+    cached = days.get(cards.day)
+    if cached is not None and cached[0] is cards and cached[1] == key:
+        days.move_to_end(cards.day)
+        return cached[2]
+    built = await asyncio.to_thread(_build_day, cards, matcher, dismissed)
+    days[cards.day] = (cards, key, built)
+    days.move_to_end(cards.day)
+    while len(days) > MAX_DAYS:
+        days.popitem(last=False)
+    return built
+
+
+def add_routes(table: RouteTable) -> None:
+    name = (PathParam("name", "The rule's name (any case).", pattern=".+"),)
+    table.add(
+        Route(
+            "GET",
+            "/radar/rules",
+            list_rules,
+            "The radar's rules, in the order they were added.",
+            "radar",
+            response=RuleList,
+            errors=(409,),
+        )
+    )
+    table.add(
+        Route(
+            "POST",
+            "/radar/rules",
+            create_rule,
+            "Add a rule.",
+            "radar",
+            body=RadarRule,
+            response=RadarRule,
+            status=201,
+            errors=(409,),
+            description="Terms are words (`RL`), phrases (`graph neural network`) or prefixes (`neur*`); "
+            "matching ignores case, accents and the dashes between words, and keeps to whole words. "
+            "409 when a rule of that name (in any case) exists.",
+        )
+    )
+    table.add(
+        Route(
+            "PUT",
+            "/radar/rules/{name}",
+            update_rule,
+            "Replace a rule (the body may rename it).",
+            "radar",
+            body=RadarRule,
+            response=RadarRule,
+            path_params=name,
+            errors=(404, 409),
+        )
+    )
+    table.add(
+        Route(
+            "DELETE",
+            "/radar/rules/{name}",
+            delete_rule,
+            "Remove a rule; the rules left.",
+            "radar",
+            response=RuleList,
+            path_params=name,
+            errors=(404, 409),
+        )
+    )
+    table.add(
+        Route(
+            "POST",
+            "/radar/match",
+            match_page,
+            "Match the papers seen on an arXiv page against the radar.",
+            "radar",
+            body=MatchRequest,
+            response=MatchResponse,
+            errors=(409,),
+            description="For each paper a rule matches: its hits, as offsets into the title, abstract or "
+            "author string sent, its score and why, and whether the store already holds it. Dismissed papers "
+            "are left out (their ids are listed in `dismissed`).",
+        )
+    )
+    table.add(
+        Route(
+            "GET",
+            "/radar/dismissals",
+            list_dismissals,
+            "The papers dismissed from the radar.",
+            "radar",
+            response=DismissalList,
+            errors=(409,),
+        )
+    )
+    table.add(
+        Route(
+            "POST",
+            "/radar/dismissals",
+            dismiss,
+            "Not interested: keep a paper out of the radar.",
+            "radar",
+            body=DismissRequest,
+            response=Dismissal,
+            errors=(409,),
+            description="Changes nothing else: no rule and no other paper's score.",
+        )
+    )
+    table.add(
+        Route(
+            "DELETE",
+            "/radar/dismissals/{paper_id}",
+            undismiss,
+            "Take a dismissal back.",
+            "radar",
+            response=DismissalList,
+            errors=(404, 409),
+            path_params=(PathParam("paper_id", "The paper's id, e.g. arxiv:2606.14677.", pattern=".+"),),
+        )
+    )
+
+
+__all__ = ["DayRadar", "PageEntry", "add_routes", "book_of", "day_radar"]

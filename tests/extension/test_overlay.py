@@ -1,0 +1,237 @@
+"""The radar on arXiv pages, in a real Chromium: recorded listing, abstract and search pages served through
+request routing, rules set through the real sidecar's API, and exactly which entries are marked and which
+words highlighted; MathJax (the real 2.7, as arXiv runs it) keeps its output; nothing shows and nothing
+breaks while the sidecar is down, and the marks come as soon as it is up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from browser_harness import ROOT, ExtensionBrowser, LibraryDir, sidecar_api, use_host
+from playwright.async_api import BrowserContext, Page, Route, expect
+
+PAGES = ROOT / "tests" / "fixtures" / "pages"
+MATHJAX = ROOT / "node_modules" / "mathjax"
+LISTING = "https://arxiv.org/list/cs.AI/new"
+ABSTRACT = "https://arxiv.org/abs/2606.18186"
+SEARCH = "https://arxiv.org/search/?query=diffusion&searchtype=all"
+
+RULES = [
+    # "K" is also inside $K$ and $K \ge 2$: TeX the overlay must leave whole.
+    {"name": "bandits", "terms": ["Thompson sampling", "K"]},
+    {"name": "diffusion policies", "terms": ["diffusion polic*"]},
+    {"name": "caching", "terms": ["caching"]},  # beside $O(1)$ in its title
+    {"name": "Garcia", "authors": ["Ravi Garcia"]},
+]
+
+# On the recorded cs.AI listing: entry -> (badge, marks in the title, marks in the abstract, marks in authors)
+LISTING_MARKS = {
+    "2606.20560": ("Garcia", [], [], ["Ravi Garcia"]),
+    "2606.18186": ("diffusion policies", ["Diffusion Policies"], ["diffusion policies", "diffusion policies"], []),
+    "2603.09555": ("caching", ["Caching"], [], []),
+    "2602.06014": ("bandits", ["Thompson Sampling"], ["Thompson sampling"] * 3, []),
+}
+
+
+def page_with_mathjax(html: str) -> str:
+    return html.replace("</head>", (PAGES / "arxiv_mathjax_head.html").read_text() + "</head>", 1)
+
+
+async def mathjax_typeset(page: Page) -> None:
+    """MathJax has loaded, typeset every formula, and has nothing left in its queue."""
+    await page.wait_for_function(
+        """() => window.MathJax?.isReady && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running
+                 && document.querySelectorAll('.MathJax').length > 0
+                 && document.querySelectorAll('.MathJax_Processing, .MathJax_Preview:not(:empty)').length === 0""",
+        timeout=20_000,
+    )
+
+
+async def serve_arxiv(context: BrowserContext | Page, pages: dict[str, str], mathjax: bool = False) -> None:
+    """arxiv.org from recordings: each document from its file, MathJax from node_modules, the rest 404."""
+
+    async def fulfil(route: Route) -> None:
+        url = route.request.url
+        for prefix, name in pages.items():
+            if url.startswith(prefix):
+                html = (PAGES / name).read_text()
+                await route.fulfill(content_type="text/html", body=page_with_mathjax(html) if mathjax else html)
+                return
+        await route.fulfill(status=404, body="")
+
+    async def mathjax_file(route: Route) -> None:
+        path = MATHJAX / route.request.url.split("/MathJax-2.7.3/", 1)[1].split("?")[0]
+        if path.is_file():
+            await route.fulfill(path=path)
+        else:
+            await route.fulfill(status=404, body="")
+
+    await context.route("https://arxiv.org/**", fulfil)
+    await context.route("https://static.arxiv.org/MathJax-2.7.3/**", mathjax_file)
+
+
+@pytest.fixture(scope="module")
+async def radar(extension: ExtensionBrowser, library: LibraryDir) -> AsyncIterator[list[dict]]:
+    page = await extension.popup()  # makes sure the sidecar runs (the host starts it if need be)
+    await page.close()
+    existing = (await sidecar_api(library.path, "GET", "/radar/rules"))["rules"]
+    for rule in existing:
+        await sidecar_api(library.path, "DELETE", f"/radar/rules/{rule['name']}")
+    for rule in RULES:
+        await sidecar_api(library.path, "POST", "/radar/rules", rule)
+    await serve_arxiv(extension.context, {LISTING: "arxiv_list_cs.AI_new.html", ABSTRACT: "arxiv_abs_2606.18186.html",
+                                          SEARCH: "arxiv_search_diffusion.html"})
+    yield RULES
+    await extension.context.unroute("https://arxiv.org/**")
+    await extension.context.unroute("https://static.arxiv.org/MathJax-2.7.3/**")
+
+
+async def overlay_done(page: Page) -> None:
+    await page.wait_for_selector("#academichub-panel", state="attached", timeout=15_000)
+
+
+async def marks_of(page: Page, entry_selector: str, parts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    """For each entry the overlay marked: its badge and, per part of the entry, the highlighted texts."""
+    return await page.evaluate(
+        """([entrySelector, parts]) => {
+            const found = {};
+            for (const marker of document.querySelectorAll('.academichub-entry')) {
+                const entry = marker.closest(entrySelector) ?? marker.parentElement;
+                const id = entry.dataset.arxivId ?? entry.querySelector("a[title='Abstract'], p.list-title a")
+                    ?.getAttribute('href').split('/abs/')[1] ?? document.querySelector(
+                    "meta[name='citation_arxiv_id']").content;
+                const scope = entry.tagName === 'DT' ? entry.nextElementSibling : (entry.closest('li') ?? document);
+                const result = {badge: marker.querySelector('.academichub-badge')?.textContent ?? null,
+                                known: Boolean(marker.querySelector('.academichub-known'))};
+                for (const [name, selector] of Object.entries(parts)) {
+                    result[name] = [...(scope.querySelector(selector)?.querySelectorAll('mark.academichub-hit') ?? [])]
+                        .map(m => m.textContent);
+                }
+                found[id] = result;
+            }
+            return found;
+        }""",
+        [entry_selector, parts],
+    )
+
+
+async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
+    extension: ExtensionBrowser, radar: list[dict], artifacts: Path
+) -> None:
+    page = await extension.context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(LISTING)
+    await overlay_done(page)
+    found = await marks_of(page, "dt", {"title": "div.list-title", "abstract": "p.mathjax",
+                                        "authors": "div.list-authors"})
+    assert found == {
+        arxiv_id: {"badge": badge, "known": True, "title": title, "abstract": abstract, "authors": authors}
+        for arxiv_id, (badge, title, abstract, authors) in LISTING_MARKS.items()
+    }
+    panel = page.locator("#academichub-panel")
+    await expect(panel.locator(".academichub-panel-toggle")).to_have_text("AcademicHub · 4 radar matches")
+    await expect(panel.locator("li")).to_have_count(4)
+    await expect(panel.locator(".academichub-panel-known")).to_have_text("4 papers already in your library")
+    # "Title:" and the TeX are the page's: untouched.
+    assert await page.locator("div.list-title .descriptor mark").count() == 0
+    tex = await page.locator("dd p.mathjax").evaluate_all("ps => ps.map(p => p.textContent).join(' ')")
+    assert "$K$-armed" in tex and "$K \\ge 2$" in tex
+    await page.screenshot(path=artifacts / "overlay-listing.png")
+    # Each panel entry is a link to its paper on the page.
+    last = panel.locator("li a").nth(3)
+    await expect(last).to_contain_text("Optimism Stabilizes Thompson Sampling")
+    await last.click()
+    await expect(page.locator("dt:has(a[href='/abs/2602.06014'])")).to_be_in_viewport()
+    assert errors == []
+    await page.close()
+
+
+async def test_mathjax_output_stays_intact_beside_the_highlights(
+    extension: ExtensionBrowser, radar: list[dict]
+) -> None:
+    page = await extension.context.new_page()
+    await serve_arxiv(page, {LISTING: "arxiv_list_cs.AI_new.html"}, mathjax=True)  # for this page only
+    await page.goto(LISTING)
+    await overlay_done(page)
+    await mathjax_typeset(page)
+    title = page.locator("div.list-title").filter(has=page.locator("mark", has_text="Caching"))
+    await expect(title.locator("mark.academichub-hit")).to_have_text(["Caching"])
+    tex = await title.locator("script[type='math/tex']").evaluate_all("ss => ss.map(s => s.textContent)")
+    assert tex == ["O(1)"]
+    await expect(title.locator(".MathJax")).to_have_count(1)
+    assert await title.locator(".MathJax mark").count() == 0
+    typeset = await page.locator("p.mathjax script[type='math/tex']").evaluate_all("ss => ss.map(s => s.textContent)")
+    assert "K" in typeset and "K \\ge 2" in typeset  # $K$ was typeset, not split by a highlight
+    assert await page.locator(".MathJax mark, mark .MathJax, [class*='merror']").count() == 0
+    await page.close()
+
+
+async def test_an_abstract_page_marks_its_paper(extension: ExtensionBrowser, radar: list[dict]) -> None:
+    page = await extension.context.new_page()
+    await page.goto(ABSTRACT)
+    await overlay_done(page)
+    marker = page.locator("#abs > .academichub-entry")
+    await expect(marker).to_have_count(1)
+    assert await marker.evaluate("m => m.nextElementSibling.matches('h1.title')")
+    await expect(marker.locator(".academichub-badge")).to_have_text("diffusion policies")
+    await expect(marker.locator(".academichub-known")).to_have_text("in your library")
+    await expect(page.locator("h1.title mark")).to_have_text(["Diffusion Policies"])
+    await expect(page.locator("blockquote.abstract mark")).to_have_text(["diffusion policies"] * 2)
+    await expect(page.locator("h1.title .descriptor")).to_have_text("Title:")
+    await page.close()
+
+
+async def test_search_results_are_marked_across_arxivs_own_highlights(
+    extension: ExtensionBrowser, radar: list[dict]
+) -> None:
+    page = await extension.context.new_page()
+    await page.goto(SEARCH)
+    await overlay_done(page)
+    found = await marks_of(page, "li.arxiv-result", {"title": "p.title", "abstract": "span.abstract-full",
+                                                     "short": "span.abstract-short", "authors": "p.authors"})
+    print(found)
+    assert found == {
+        # arXiv wraps "Diffusion" in span.search-hit: the phrase is highlighted in two pieces.
+        "2606.18186": {"badge": "diffusion policies", "known": True, "title": ["Diffusion", " Policies"],
+                       "abstract": ["diffusion", " policies", "diffusion", " policies"],
+                       "short": ["diffusion", " policies"], "authors": []},
+        "2607.01234": {"badge": "diffusion policies", "known": False, "title": ["Diffusion", " Policies"],
+                       "abstract": ["diffusion", " policies", "Diffusion", " policies"],
+                       "short": ["diffusion", " policies"], "authors": []},
+        "2606.20560": {"badge": "Garcia", "known": True, "title": [], "abstract": [], "short": [],
+                       "authors": ["Ravi Garcia"]},
+    }
+    tex_title = await page.locator("li.arxiv-result").nth(1).locator("p.title").text_content()
+    assert "$\\mathcal{O}(\\sqrt{T})$" in (tex_title or "")
+    await expect(page.locator("#academichub-panel .academichub-panel-toggle")).to_have_text(
+        "AcademicHub · 3 radar matches"
+    )
+    await page.close()
+
+
+async def test_nothing_shows_while_the_sidecar_is_down_and_marks_come_once_it_is_up(
+    extension_without_host: ExtensionBrowser, library: LibraryDir, radar: list[dict]
+) -> None:
+    browser = extension_without_host
+    await use_host(browser, None)
+    await serve_arxiv(browser.context, {LISTING: "arxiv_list_cs.AI_new.html"})
+    page = await browser.context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    await page.goto(LISTING)
+    await asyncio.sleep(1.0)  # the overlay has asked, and heard that there is no sidecar
+    assert await page.locator(".academichub").count() == 0
+    assert problems == []
+
+    await use_host(browser, library.path)  # the sidecar can be reached now
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the reader comes back
+    await overlay_done(page)
+    await expect(page.locator(".academichub-entry")).to_have_count(len(LISTING_MARKS))
+    assert problems == []
+    await use_host(browser, None)
+    await page.close()
