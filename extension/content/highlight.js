@@ -24,25 +24,23 @@
     ".academichub",
   ].join(",");
 
-  // The element's readable text and where each text node starts in it.
-  // `skip` adds a page's own selectors to SKIP.
+  // The element's readable text and where each text node starts in it. `skip` adds a page's own selectors
+  // to SKIP. A plain walk of the children: an element is tested once, and a skipped one with its subtree.
   function readText(element, skip) {
-    const nodes = [];
-    let text = "";
-    if (!element) return { text, nodes };
-    const skipped = skip ? `${SKIP},${skip}` : SKIP;
-    // Elements are tested once each: a skipped one is rejected with its whole subtree.
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-        return node.matches(skipped) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP;
-      },
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      nodes.push({ node, start: text.length });
-      text += node.data;
+    const reading = { text: "", nodes: [] };
+    if (element) collect(element, skip ? `${SKIP},${skip}` : SKIP, reading);
+    return reading;
+  }
+
+  function collect(parent, skipped, reading) {
+    for (let node = parent.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        reading.nodes.push({ node, start: reading.text.length });
+        reading.text += node.data;
+      } else if (node.nodeType === Node.ELEMENT_NODE && !node.matches(skipped)) {
+        collect(node, skipped, reading);
+      }
     }
-    return { text, nodes };
   }
 
   // TeX not yet typeset: $...$, $$...$$, \(...\), \[...\]. A backslash-escaped \$ is a dollar sign.
@@ -100,7 +98,50 @@
     return marks.reverse();
   }
 
+  // The element's text now, and how the spans found in `sent` (the text read earlier and sent to the radar)
+  // map onto it. MathJax may have typeset in between: it replaces each TeX range, delimiters included, by
+  // output we do not read, so the text now is `sent` without its TeX ranges. Any other change (the page
+  // rewrote the entry) and the spans are dropped: better no highlight than a wrong one.
+  function rebase(sent, element, skip) {
+    const now = readText(element, skip);
+    if (now.text === sent.text) return { reading: now, map: (spans) => cleanSpans(spans, sent.text) };
+    const cuts = []; // [start, end, removed before start] of each TeX range of the sent text
+    let stripped = "";
+    let last = 0;
+    let removed = 0;
+    for (const [start, end] of texRanges(sent.text)) {
+      stripped += sent.text.slice(last, start);
+      cuts.push([start, end, removed]);
+      removed += end - start;
+      last = end;
+    }
+    stripped += sent.text.slice(last);
+    if (stripped !== now.text) return { reading: now, map: () => [] };
+    const shift = (offset) => {
+      let before = 0;
+      for (const [start, end, removedBefore] of cuts) if (end <= offset) before = removedBefore + end - start;
+      return before;
+    };
+    return {
+      reading: now,
+      map: (spans) => cleanSpans(spans, sent.text).map(([start, end]) => [start - shift(start), end - shift(start)]),
+    };
+  }
+
+  // Spans of a full text mapped onto a shortened copy of it, such as arXiv search's "abstract-short" (the
+  // first words, then "…"): the same words, at the copy's offsets, cut where the copy ends.
+  function echoSpans(full, echo, spans) {
+    const core = echo.text.trim().replace(/…$/, "").trimEnd();
+    const at = core ? full.text.indexOf(core) : -1;
+    if (at < 0) return [];
+    const delta = echo.text.indexOf(core) - at;
+    return cleanSpans(spans, full.text)
+      .filter(([start]) => start < at + core.length)
+      .map(([start, end]) => [start + delta, Math.min(end, at + core.length) + delta]);
+  }
+
   overlay.readText = readText;
   overlay.highlight = highlight;
-  overlay.cleanSpans = cleanSpans;
+  overlay.rebase = rebase;
+  overlay.echoSpans = echoSpans;
 })();

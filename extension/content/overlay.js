@@ -41,27 +41,21 @@
     return [...new Set([...element.textContent.matchAll(CATEGORY)].map((m) => m[1]))];
   }
 
-  function read(page) {
-    return page.entries(document).map((entry) => {
-      const title = overlay.readText(entry.title, page.skip);
-      const abstract = overlay.readText(entry.abstract, page.skip);
-      const echo = entry.abstractEcho ? overlay.readText(entry.abstractEcho, page.skip) : null;
-      const authorLinks = authorElements(entry.authors);
-      return {
-        entry,
-        title,
-        abstract,
-        echo,
-        authorLinks,
-        paper: {
-          id: `arxiv:${entry.id}`,
-          title: title.text,
-          abstract: abstract.text,
-          authors: authorNames(entry.authors, authorLinks),
-          categories: categories(entry.subjects),
-        },
-      };
-    });
+  // An entry's text, read just before it is sent (so a batch is read while the sidecar matches the last).
+  function readEntry(item) {
+    const { entry } = item;
+    item.title = overlay.readText(entry.title, page.skip);
+    item.abstract = overlay.readText(entry.abstract, page.skip);
+    item.echo = entry.abstractEcho ? overlay.readText(entry.abstractEcho, page.skip) : null;
+    item.authorLinks = authorElements(entry.authors);
+    item.paper = {
+      id: `arxiv:${entry.id}`,
+      title: item.title.text,
+      abstract: item.abstract.text,
+      authors: authorNames(entry.authors, item.authorLinks),
+      categories: categories(entry.subjects),
+    };
+    return item.paper;
   }
 
   // The radar's answer for one paper: the rules that hit and, per field, the [start, end) spans matched
@@ -89,34 +83,34 @@
     return node;
   }
 
-  function markEntry(item, number, rules, known) {
+  function markEntry(item, rules, known) {
     const line = document.createElement(item.entry.marker.parent.tagName === "DT" ? "span" : "div");
     line.className = "academichub academichub-entry";
-    line.id = `academichub-entry-${number}`;
-    if (rules.length) {
-      line.append(span("academichub-marker", "◆", { "aria-hidden": "true" }));
-      line.append(span("academichub-badge", rules.join(" · "), { title: t("overlayBadgeTitle", [rules.join(", ")]) }));
-    }
+    line.id = `academichub-entry-${item.position + 1}`;
+    line.append(span("academichub-marker", "◆", { "aria-hidden": "true" }));
+    line.append(span("academichub-badge", rules.join(" · "), { title: t("overlayBadgeTitle", [rules.join(", ")]) }));
     if (known) line.append(span("academichub-known", t("overlayKnown")));
     item.entry.marker.parent.insertBefore(line, item.entry.marker.before);
   }
 
-  function panel(listed, known, elapsed) {
+  function panel(listed, known, timing) {
     const aside = document.createElement("aside");
     aside.id = "academichub-panel";
     aside.className = "academichub academichub-panel";
     aside.setAttribute("aria-label", t("overlayPanelLabel"));
     aside.dataset.matches = String(listed.length);
     aside.dataset.known = String(known);
-    aside.dataset.ms = elapsed.toFixed(1); // for bench/overlay.py
-    aside.hidden = listed.length === 0 && known === 0;
+    // For bench/overlay.py: when the marks were in place (ms since the page began to load), and the parts.
+    aside.dataset.doneAt = performance.now().toFixed(1);
+    for (const [part, ms] of Object.entries(timing)) aside.dataset[part] = ms.toFixed(1);
+    aside.hidden = listed.length === 0;
 
     const list = document.createElement("ol");
     list.className = "academichub-panel-list";
     list.id = "academichub-panel-list";
-    for (const { item, number, rules } of listed) {
+    for (const { item, rules } of listed) {
       const link = document.createElement("a");
-      link.href = `#academichub-entry-${number}`;
+      link.href = `#academichub-entry-${item.position + 1}`;
       link.textContent = item.title.text.trim().replace(/\s+/g, " ") || item.entry.id;
       link.addEventListener("click", (event) => {
         event.preventDefault();
@@ -147,55 +141,103 @@
     document.body.append(aside);
   }
 
-  function apply(items, answer, started) {
+  // Highlights one part of an entry: re-read now, since MathJax may have typeset it since it was read.
+  function highlightPart(sent, element, spans, label) {
+    if (!element || !spans.length) return;
+    const { reading, map } = overlay.rebase(sent, element, page.skip);
+    overlay.highlight(reading, map(spans), label);
+  }
+
+  // Marks one batch's matches; returns them as {item, rules, known}.
+  function apply(items, answer) {
     const byId = new Map((answer.matches ?? []).map((m) => [m.id, m]));
-    const listed = [];
-    let known = 0;
+    const marked = [];
     for (const item of items) {
       const match = byId.get(item.paper.id);
       if (!match) continue;
       const { rules, spans } = hitsOf(match);
       const label = rules.join(", ");
-      overlay.highlight(item.title, spans.title, label);
-      overlay.highlight(item.abstract, spans.abstract, label);
-      if (item.echo && item.abstract.text.startsWith(item.echo.text.trimEnd())) {
-        overlay.highlight(item.echo, spans.abstract, label);
+      highlightPart(item.title, item.entry.title, spans.title, label);
+      if (item.echo && spans.abstract.length) {
+        const echoSpans = overlay.echoSpans(item.abstract, item.echo, spans.abstract);
+        highlightPart(item.echo, item.entry.abstractEcho, echoSpans, label);
       }
+      highlightPart(item.abstract, item.entry.abstract, spans.abstract, label);
       for (const [index, authorSpans] of spans.authors) {
         const link = item.authorLinks[index];
         if (link) overlay.highlight(overlay.readText(link), authorSpans, label);
       }
-      if (match.known) known += 1;
-      const number = listed.length + 1;
-      markEntry(item, number, rules, match.known);
-      listed.push({ item, number, rules });
+      markEntry(item, rules, match.known);
+      marked.push({ item, rules, known: match.known });
     }
-    panel(listed, known, performance.now() - started);
+    return marked;
+  }
+
+  // A 1,000-entry /new listing is about 1.6 MB of text: more than the sidecar takes in one request, and
+  // slower to match in one go than in pieces. So the entries go in batches, the ones on screen first, at
+  // most two in flight: the page marks one batch while the sidecar matches the next.
+  const BATCH = 150;
+  const IN_FLIGHT = 2;
+
+  function onScreenFirst(items) {
+    const below = (item) => item.entry.scrollTo.getBoundingClientRect().bottom >= 0;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (below(items[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return [...items.slice(lo), ...items.slice(0, lo).reverse()];
+  }
+
+  function batches(items) {
+    const ordered = onScreenFirst(items);
+    const out = [];
+    for (let i = 0; i < ordered.length; i += BATCH) out.push(ordered.slice(i, i + BATCH));
+    return out;
   }
 
   const page = overlay.pages.find((candidate) => candidate.matches(location));
+  let pending = null; // the entries not yet answered for (null: not read yet)
+  const marked = [];
+  const timing = { readMs: 0, firstAt: 0 };
   let attempt = 0;
-  let done = false;
   let busy = false;
 
   async function run() {
-    if (done || busy || !page) return;
+    if (busy || !page || pending?.length === 0) return;
     busy = true;
     try {
-      const started = performance.now();
-      const items = read(page);
-      if (!items.length) {
-        done = true;
-        return;
+      if (pending === null) {
+        pending = page.entries(document).map((entry, position) => ({ entry, position }));
+        if (!pending.length) return;
       }
-      const reply = await P.matchRadar(items.map((item) => item.paper));
-      if (reply.ok) {
-        done = true;
-        apply(items, reply.data, started);
-      } else if (GIVE_UP.has(reply.error?.code)) {
-        done = true; // the sidecar answered "no": nothing to show on this page
-      } else if (attempt < RETRY_SECONDS.length) {
-        setTimeout(run, RETRY_SECONDS[attempt++] * 1000);
+      const queue = batches(pending);
+      let failure = null;
+      const ask = async (batch) => {
+        const reading = performance.now();
+        const papers = batch.map((item) => item.paper ?? readEntry(item));
+        timing.readMs += performance.now() - reading;
+        const reply = await P.matchRadar(papers);
+        if (!reply.ok) {
+          failure = failure ?? reply.error;
+          return;
+        }
+        marked.push(...apply(batch, reply.data));
+        const answered = new Set(batch);
+        pending = pending.filter((item) => !answered.has(item));
+        if (!timing.firstAt) timing.firstAt = performance.now();
+      };
+      const lanes = Array.from({ length: IN_FLIGHT }, async () => {
+        while (queue.length && !failure) await ask(queue.shift());
+      });
+      await Promise.all(lanes);
+      if (!failure) {
+        marked.sort((a, b) => a.item.position - b.item.position);
+        panel(marked, marked.filter((m) => m.known).length, timing);
+      } else if (!GIVE_UP.has(failure.code) && attempt < RETRY_SECONDS.length) {
+        setTimeout(run, RETRY_SECONDS[attempt++] * 1000); // the rest when the sidecar is back
       }
     } catch {
       // Whatever went wrong, the page is the reader's: stay quiet.

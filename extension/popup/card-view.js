@@ -15,13 +15,24 @@ export function radarRules(card) {
   return [...new Set((card.radar ?? []).map((hit) => hit.rule).filter(Boolean))];
 }
 
+// Why the radar picked the card, per rule: the words it matched and where ("Thompson sampling in title").
+function why(card, rule) {
+  const found = new Map();
+  for (const hit of card.radar ?? []) {
+    if (hit.rule !== rule) continue;
+    if (!found.has(hit.text)) found.set(hit.text, new Set());
+    found.get(hit.text).add(t(`field_${hit.field}`));
+  }
+  return [...found].map(([text, fields]) => t("radarWhy", [text, [...fields].join(", ")])).join("; ");
+}
+
 function badges(card) {
   const rules = radarRules(card);
   if (!rules.length) return null;
   return el(
     "span",
     { className: "card-badges", attrs: { "aria-label": t("radarBadgesLabel", [rules.join(", ")]) } },
-    rules.map((rule) => el("span", { className: "radar-badge", text: rule })),
+    rules.map((rule) => el("span", { className: "radar-badge", text: rule, attrs: { title: why(card, rule) } })),
   );
 }
 
@@ -75,6 +86,13 @@ export function renderCard(card, { read, starred, setSize }) {
       text: t("copyBibtex"),
       attrs: { type: "button", "aria-label": t("copyBibtexOf", [card.title]) },
     }),
+    radarRules(card).length
+      ? el("button", {
+          className: "dismiss",
+          text: t("notInterested"),
+          attrs: { type: "button", "aria-label": t("notInterestedIn", [card.title]) },
+        })
+      : null,
   ]);
 
   const article = el(

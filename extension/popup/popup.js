@@ -51,10 +51,13 @@ const tabs = $("#tabs");
 localize();
 
 function markFirstCards() {
-  // For bench/popup.py: when the first cards were on screen, in ms since the popup began to load.
-  requestAnimationFrame(() => {
-    document.documentElement.dataset.firstCardsMs = performance.now().toFixed(1);
-  });
+  // For bench/popup.py: when the first cards were on screen, in ms since the popup began to load
+  // (the frame that shows them is painted between the animation frame and the task after it).
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      document.documentElement.dataset.firstCardsMs = performance.now().toFixed(1);
+    }, 0),
+  );
 }
 
 function setNotices(...nodes) {
@@ -225,6 +228,22 @@ async function copyBibtex(article, button) {
   }, 1500);
 }
 
+// "Not interested": the sidecar keeps the paper out of the radar from now on, and learns nothing else.
+async function dismiss(article, button) {
+  const reply = await P.api("POST", "/radar/dismissals", { body: { id: article.dataset.id } });
+  if (!reply.ok) {
+    button.textContent = t("dismissFailed");
+    return;
+  }
+  P.updateBadge();
+  if (state.filter.kind === "radar") {
+    await reload(); // the radar list closes up: numbers stay contiguous
+  } else {
+    article.querySelector(".card-badges")?.remove();
+    button.remove();
+  }
+}
+
 function cite(n) {
   const article = document.getElementById(`card-${n}`);
   if (article) keys.focusCard(article);
@@ -242,6 +261,8 @@ cardsEl.addEventListener("click", (event) => {
     toggleStar(article);
   } else if (target.closest(".bibtex")) {
     copyBibtex(article, target.closest(".bibtex"));
+  } else if (target.closest(".dismiss")) {
+    dismiss(article, target.closest(".dismiss"));
   } else if (target.closest(".card-title a") || target.closest("a.pdf")) {
     markRead(article); // the link itself opens the tab
   }
@@ -315,6 +336,7 @@ async function start(initial = false) {
   if (initial) markFirstCards();
   await Promise.all([loadStatus(initial ? await statusReady : await P.api("GET", "/status")), loadDays()]);
   briefing(state.day);
+  P.updateBadge(); // the reader looks at the day: the toolbar's count should agree with it
 }
 
 start(true);

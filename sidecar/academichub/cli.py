@@ -163,6 +163,33 @@ def cmd_radar_dismiss(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """The day's briefing as Markdown (or JSON), written by the configured model; progress on stderr."""
+    from .briefing.day import NoPapers, brief_stored_day
+    from .briefing.model import BriefingEvent
+    from .briefing.render import render_markdown
+    from .config import ConfigError
+
+    def progress(event: BriefingEvent) -> None:
+        if event.event == "progress" and event.stage not in (None, "done"):
+            stage = event.stage.replace("_", " ")
+            print(f"academichub: {stage} ({event.step}/{event.steps})", file=sys.stderr)
+        elif event.event == "notice":
+            print(f"academichub: {event.text}", file=sys.stderr)
+
+    try:
+        briefing = asyncio.run(brief_stored_day(_paths(args), day=args.day, language=args.lang,
+                                                on_event=progress, fresh=args.fresh))
+    except (NoPapers, ConfigError) as exc:
+        print(f"academichub: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(briefing.model_dump_json(indent=2))
+    else:
+        print(render_markdown(briefing), end="")
+    return 0
+
+
 def cmd_daily(args: argparse.Namespace) -> int:
     """The morning run: bring the sources up to date, then show the day."""
     from .jobs import fetch_configured, ingest_recordings
@@ -327,6 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("--search", metavar="TEXT", help="only sources whose name or key contains TEXT")
     sources.add_argument("--json", action="store_true")
     sources.set_defaults(func=cmd_sources)
+
+    brief = commands.add_parser("brief", parents=[common], help="the day's briefing, written on this machine")
+    brief.add_argument("--day", type=_day, help="YYYY-MM-DD (default: the latest day with papers)")
+    brief.add_argument("--lang", choices=["en", "zh"], default="en", help="write in English or Chinese")
+    brief.add_argument("--json", action="store_true", help="print the structured briefing as JSON")
+    brief.add_argument("--fresh", action="store_true", help="write a new one even if the day's is cached")
+    brief.set_defaults(func=cmd_brief)
 
     status = commands.add_parser("status", parents=[common], help="papers stored and each source's health")
     status.add_argument("--json", action="store_true")

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import gc
 import json
 import logging
 import logging.handlers
@@ -32,6 +33,7 @@ from aiohttp import web
 
 from . import __version__
 from .api import LISTENING, create_app
+from .api.card_shelf import CardShelf
 from .api.context import REFRESHER, SCHEDULE, SHELF
 from .api.library import Library
 from .api.parsing import ProcessParser
@@ -308,6 +310,14 @@ def setup_logging(paths: Paths, config: Config) -> logging.Handler:
 # ---- the service ----
 
 
+async def _warm_cards(shelf: CardShelf) -> None:
+    await shelf.warm()
+    # The store's index and the days' cards are now most of the heap and live as long as the service. A
+    # full collection walks them all (0.2-0.35 s measured with 100,000 papers, a pause every request would
+    # feel); frozen, the collector leaves them out. They are still freed by reference counting when replaced.
+    gc.freeze()
+
+
 async def serve(
     paths: Paths,
     port: int | None = None,
@@ -355,7 +365,7 @@ async def serve(
         # refresh and the popup's first look then cost the loop nothing.
         warming = [
             asyncio.create_task(asyncio.to_thread(parser.warm)),
-            asyncio.create_task(app[SHELF].warm()),
+            asyncio.create_task(_warm_cards(app[SHELF])),
         ]
         schedule = asyncio.create_task(scheduler.run(), name="schedule")
         if on_ready is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from served import Sidecar
@@ -21,48 +21,52 @@ LISTING = Path(__file__).parents[1] / "fixtures" / "pages" / "arxiv_list_cs.AI_n
 
 class ListingReader(HTMLParser):
     """The entries of an arXiv /list/<cat>/new page, read as the overlay reads them: the id from
-    dt a[title=Abstract], the texts of div.list-title (without its 'Title:' label), each author link of
-    div.list-authors, p.mathjax, and the subjects."""
+    dt a[title=Abstract], the text of div.list-title without its 'Title:' label, each author link of
+    div.list-authors, p.mathjax, and the primary subject."""
+
+    FIELDS: ClassVar[dict[str, str]] = {
+        "list-title": "title",
+        "list-authors": "authors",
+        "primary-subject": "categories",
+        "mathjax": "abstract",
+    }
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[dict[str, Any]] = []
-        self.where: str | None = None
-        self.skip = False
+        self.field: str | None = None  # the entry field the text goes to
+        self.label = False  # inside span.descriptor ('Title:'): not the paper's text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         classes = (a.get("class") or "").split()
         if tag == "a" and a.get("title") == "Abstract":
             self.entries.append({"id": a["id"], "title": "", "abstract": "", "authors": [], "categories": []})
-        elif tag == "div" and "list-title" in classes:
-            self.where = "title"
-        elif tag == "div" and "list-authors" in classes:
-            self.where = "authors"
-        elif tag == "a" and self.where == "authors":
+        elif tag == "a" and self.field == "authors":
             self.entries[-1]["authors"].append("")
-        elif tag == "span" and "primary-subject" in classes:
-            self.where = "subject"
-        elif tag == "p" and "mathjax" in classes:
-            self.where = "abstract"
-        self.skip = "descriptor" in classes
+        elif tag in ("div", "p", "span") and self.entries:
+            field = next((self.FIELDS[c] for c in classes if c in self.FIELDS), None)
+            if field == "abstract" and tag != "p":
+                field = None  # div.list-title is 'list-title mathjax': the title
+            self.field = field or self.field
+            self.label = "descriptor" in classes
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("div", "p") or (tag == "span" and self.where == "subject"):
-            self.where = None
-        self.skip = False
+        if tag in ("div", "p") or (tag == "span" and self.field == "categories"):
+            self.field = None
+        self.label = False
 
     def handle_data(self, data: str) -> None:
-        if self.where is None or self.skip or not self.entries:
+        if self.field is None or self.label:
             return
         entry = self.entries[-1]
-        if self.where == "authors":
-            if entry["authors"]:
-                entry["authors"][-1] += data.strip(", ") if not entry["authors"][-1] else ""
-        elif self.where == "subject":
+        if self.field == "authors":
+            if self.lasttag == "a" and entry["authors"] and not entry["authors"][-1]:
+                entry["authors"][-1] = data  # the link's text; the ', ' between links is not a name
+        elif self.field == "categories":
             entry["categories"].append(data.strip())
         else:
-            entry[self.where] += data
+            entry[self.field] += data
 
 
 def listing_entries() -> list[dict[str, Any]]:
@@ -185,6 +189,17 @@ async def test_a_listing_page_gets_exactly_its_matches_with_spans_on_the_text_se
     }
     assert [(h.rule, h.text) for h in people.hits] == [("people", "Jonas Silva")]
     assert spiking.why.splitlines()[0].startswith("spiking (weight 2): “Time-to-first-spike” in the title +6")
+
+
+async def test_the_longest_listing_is_matched_in_one_call(radar: Sidecar) -> None:
+    # /list/<cat>/pastweek?show=2000: titles and authors, no abstracts.
+    listing = listing_entries()
+    page = [{**listing[i % len(listing)], "id": f"2606.{i:05d}", "abstract": ""} for i in range(2000)]
+    matching = {"2606.13016", "2606.11793", "2512.02318"}  # by a title word or an author, as above
+    expected = [entry["id"] for i, entry in enumerate(page) if listing[i % len(listing)]["id"] in matching]
+    found = await _match(radar, page)
+    assert [m.id for m in found.matches] == expected
+    assert all(not m.known for m in found.matches)  # made-up ids: none is in the store
 
 
 async def test_known_says_whether_the_store_holds_the_paper(radar: Sidecar) -> None:

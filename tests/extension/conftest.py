@@ -26,6 +26,7 @@ from browser_harness import (  # noqa: E402
     LibraryDir,
     launch_extension,
     make_library,
+    sidecar_api,
     stop_sidecar,
 )
 
@@ -95,3 +96,24 @@ async def extension_without_host(
     )
     yield browser
     await browser.close()
+
+
+RADAR_RULES = [
+    # "K" is also inside $K$ and $K \ge 2$ on the cs.AI listing: TeX the overlay must leave whole.
+    {"name": "bandits", "terms": ["Thompson sampling", "K"]},
+    {"name": "diffusion policies", "terms": ["diffusion polic*"]},
+    {"name": "caching", "terms": ["caching"]},  # beside $O(1)$ in a title
+    {"name": "Garcia", "authors": ["Ravi Garcia"]},
+]
+
+
+@pytest.fixture(scope="session")
+async def radar_rules(extension: ExtensionBrowser, library: LibraryDir) -> list[dict]:
+    """The radar's rules, set through the real API of the sidecar the extension started."""
+    page = await extension.popup()  # makes sure the sidecar runs (the host starts it if need be)
+    await page.close()
+    for rule in (await sidecar_api(library.path, "GET", "/radar/rules"))["rules"]:
+        await sidecar_api(library.path, "DELETE", f"/radar/rules/{rule['name']}")
+    for rule in RADAR_RULES:
+        await sidecar_api(library.path, "POST", "/radar/rules", rule)
+    return RADAR_RULES

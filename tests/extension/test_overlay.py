@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from browser_harness import ROOT, ExtensionBrowser, LibraryDir, sidecar_api, use_host
+from browser_harness import ROOT, ExtensionBrowser, LibraryDir, use_host
 from playwright.async_api import BrowserContext, Page, Route, expect
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
@@ -18,14 +18,6 @@ MATHJAX = ROOT / "node_modules" / "mathjax"
 LISTING = "https://arxiv.org/list/cs.AI/new"
 ABSTRACT = "https://arxiv.org/abs/2606.18186"
 SEARCH = "https://arxiv.org/search/?query=diffusion&searchtype=all"
-
-RULES = [
-    # "K" is also inside $K$ and $K \ge 2$: TeX the overlay must leave whole.
-    {"name": "bandits", "terms": ["Thompson sampling", "K"]},
-    {"name": "diffusion policies", "terms": ["diffusion polic*"]},
-    {"name": "caching", "terms": ["caching"]},  # beside $O(1)$ in its title
-    {"name": "Garcia", "authors": ["Ravi Garcia"]},
-]
 
 # On the recorded cs.AI listing: entry -> (badge, marks in the title, marks in the abstract, marks in authors)
 LISTING_MARKS = {
@@ -74,17 +66,10 @@ async def serve_arxiv(context: BrowserContext | Page, pages: dict[str, str], mat
 
 
 @pytest.fixture(scope="module")
-async def radar(extension: ExtensionBrowser, library: LibraryDir) -> AsyncIterator[list[dict]]:
-    page = await extension.popup()  # makes sure the sidecar runs (the host starts it if need be)
-    await page.close()
-    existing = (await sidecar_api(library.path, "GET", "/radar/rules"))["rules"]
-    for rule in existing:
-        await sidecar_api(library.path, "DELETE", f"/radar/rules/{rule['name']}")
-    for rule in RULES:
-        await sidecar_api(library.path, "POST", "/radar/rules", rule)
+async def radar(extension: ExtensionBrowser, radar_rules: list[dict]) -> AsyncIterator[list[dict]]:
     await serve_arxiv(extension.context, {LISTING: "arxiv_list_cs.AI_new.html", ABSTRACT: "arxiv_abs_2606.18186.html",
                                           SEARCH: "arxiv_search_diffusion.html"})
-    yield RULES
+    yield radar_rules
     await extension.context.unroute("https://arxiv.org/**")
     await extension.context.unroute("https://static.arxiv.org/MathJax-2.7.3/**")
 
@@ -193,7 +178,6 @@ async def test_search_results_are_marked_across_arxivs_own_highlights(
     await overlay_done(page)
     found = await marks_of(page, "li.arxiv-result", {"title": "p.title", "abstract": "span.abstract-full",
                                                      "short": "span.abstract-short", "authors": "p.authors"})
-    print(found)
     assert found == {
         # arXiv wraps "Diffusion" in span.search-hit: the phrase is highlighted in two pieces.
         "2606.18186": {"badge": "diffusion policies", "known": True, "title": ["Diffusion", " Policies"],
@@ -218,20 +202,28 @@ async def test_nothing_shows_while_the_sidecar_is_down_and_marks_come_once_it_is
 ) -> None:
     browser = extension_without_host
     await use_host(browser, None)
-    await serve_arxiv(browser.context, {LISTING: "arxiv_list_cs.AI_new.html"})
     page = await browser.context.new_page()
+    await serve_arxiv(page, {LISTING: "arxiv_list_cs.AI_new.html"}, mathjax=True)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     await page.goto(LISTING)
-    await asyncio.sleep(1.0)  # the overlay has asked, and heard that there is no sidecar
+    await mathjax_typeset(page)
+    await asyncio.sleep(0.5)  # the overlay has asked, and heard that there is no sidecar
     assert await page.locator(".academichub").count() == 0
     assert problems == []
 
-    await use_host(browser, library.path)  # the sidecar can be reached now
-    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the reader comes back
+    # The sidecar can be reached now; the reader comes back to the tab. MathJax has typeset the page
+    # already, so this time the overlay reads the entries with their formulas typeset.
+    await use_host(browser, library.path)
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     await overlay_done(page)
-    await expect(page.locator(".academichub-entry")).to_have_count(len(LISTING_MARKS))
+    found = await marks_of(page, "dt", {"title": "div.list-title", "abstract": "p.mathjax",
+                                        "authors": "div.list-authors"})
+    assert {arxiv_id: (m["title"], m["abstract"]) for arxiv_id, m in found.items()} == {
+        arxiv_id: (title, abstract) for arxiv_id, (_, title, abstract, _) in LISTING_MARKS.items()
+    }
+    assert await page.locator(".MathJax mark").count() == 0
     assert problems == []
     await use_host(browser, None)
     await page.close()

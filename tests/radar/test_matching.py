@@ -64,6 +64,8 @@ def found(term: str, text: str) -> list[str]:
             ['Schr\\"odinger equation', 'Schr\\"{o}dinger equation'],
         ),
         ("Erdős", "Erd\\H{o}s--R\\'enyi graphs", ["Erd\\H{o}s"]),
+        ("Gödel", 'G{\\"o}del and G\\"{o}del', ['G{\\"o}del', 'G\\"{o}del']),
+        ("Martínez", "Mart\\'{\\i}nez", ["Mart\\'{\\i}nez"]),
         ("Rényi", "Erd\\H{o}s--R\\'enyi graphs", ["R\\'enyi"]),
         # hyphens, dashes and line breaks between the words of a phrase
         ("graph neural", "graph-neural nets", ["graph-neural"]),

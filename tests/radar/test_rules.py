@@ -97,6 +97,18 @@ def test_a_rule_written_by_another_process_is_seen_at_once(tmp_path) -> None:
     assert [r.name for r in service.rules()] == ["late"]
 
 
+def test_the_snapshot_is_reread_only_when_the_file_changed(tmp_path) -> None:
+    service, cli = RadarBook(tmp_path), RadarBook(tmp_path)
+    empty = service.snapshot()
+    assert (empty.rules, empty.dismissed) == ((), frozenset())
+    assert service.fresh_snapshot() is empty and service.snapshot() is empty
+    cli.add(RadarRule(name="late", terms=["spin"]))
+    assert service.fresh_snapshot() is None
+    assert [r.name for r in service.snapshot().rules] == ["late"]
+    cli.dismiss("2606.00001")
+    assert service.snapshot().dismissed == {"arxiv:2606.00001"}
+
+
 def test_a_hand_broken_rule_is_reported_and_the_file_left_alone(tmp_path) -> None:
     broken = {"rules": {"1": {"name": "bad", "terms": ["*"]}}, "dismissed": {}}
     (tmp_path / "radar.json").write_text(json.dumps(broken))

@@ -33,6 +33,7 @@ from ..radar import (
     paper_key,
     score_hits,
 )
+from ..radar.rules import RadarSnapshot
 from ..radar.view import Sighting, ranked, sight
 from .card_shelf import DayCards
 from .context import library_of
@@ -43,6 +44,7 @@ from .routing import ApiError, PathParam, Route, RouteTable
 T = TypeVar("T")
 
 _BOOKS: WeakKeyDictionary[Library, RadarBook] = WeakKeyDictionary()
+_MATCHERS: WeakKeyDictionary[RadarBook, tuple[RadarSnapshot, RadarMatcher]] = WeakKeyDictionary()
 _HITS = TypeAdapter(list[RadarHit])
 
 
@@ -67,11 +69,14 @@ async def _in_book(request: web.Request, work: Callable[[RadarBook], T]) -> T:
         raise ApiError(409, "radar_file_broken", str(exc)) from None
 
 
-async def _radar(request: web.Request) -> tuple[RadarMatcher, set[str]]:
-    def read(book: RadarBook) -> tuple[RadarMatcher, set[str]]:
-        return matcher_for(book.rules()), book.dismissed()
-
-    return await _in_book(request, read)
+async def _radar(request: web.Request) -> tuple[RadarMatcher, frozenset[str]]:
+    """The compiled rules and the dismissals; the file is parsed (off the loop) only after it changed."""
+    book = book_of(request)
+    snapshot = book.fresh_snapshot() or await _in_book(request, RadarBook.snapshot)
+    compiled = _MATCHERS.get(book)
+    if compiled is None or compiled[0] is not snapshot:
+        compiled = _MATCHERS[book] = (snapshot, matcher_for(snapshot.rules))
+    return compiled[1], snapshot.dismissed
 
 
 # ---- rules ----
@@ -157,14 +162,13 @@ class DayRadar:
 
 
 # Per library, per day: the DayCards it was built from, the rules and dismissals it saw, and the view.
-_DAYS: WeakKeyDictionary[Library, OrderedDict[dt.date, tuple[DayCards, object, DayRadar]]] = (
-    WeakKeyDictionary()
-)
+_Built = tuple[DayCards, RadarMatcher, frozenset[str], DayRadar]
+_DAYS: WeakKeyDictionary[Library, OrderedDict[dt.date, _Built]] = WeakKeyDictionary()
 MAX_DAYS = 16  # as the card shelf keeps
 _NO_RADAR = b',"score":0.0,"radar":[]}'
 
 
-def _build_day(cards: DayCards, matcher: RadarMatcher, dismissed: set[str]) -> DayRadar:
+def _build_day(cards: DayCards, matcher: RadarMatcher, dismissed: frozenset[str]) -> DayRadar:
     sightings = sight(cards.papers, matcher, dismissed)
     decorated = [
         paper[:-1]
@@ -186,15 +190,15 @@ async def day_radar(request: web.Request, cards: DayCards, *, required: bool) ->
     except ApiError:
         if required:
             raise
-        matcher, dismissed = matcher_for([]), set()
-    key = (matcher, frozenset(p.id for p in cards.papers if p.id in dismissed))
+        matcher, dismissed = matcher_for([]), frozenset()
     days = _DAYS.setdefault(library_of(request), OrderedDict())
     cached = days.get(cards.day)
-    if cached is not None and cached[0] is cards and cached[1] == key:
+    # The same objects while neither the day, the rules nor the dismissals changed: identity is enough.
+    if cached is not None and cached[0] is cards and cached[1] is matcher and cached[2] is dismissed:
         days.move_to_end(cards.day)
-        return cached[2]
+        return cached[3]
     built = await asyncio.to_thread(_build_day, cards, matcher, dismissed)
-    days[cards.day] = (cards, key, built)
+    days[cards.day] = (cards, matcher, dismissed, built)
     days.move_to_end(cards.day)
     while len(days) > MAX_DAYS:
         days.popitem(last=False)

@@ -8,7 +8,9 @@ count as citations too, and a removed one disappears from the text.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,9 +51,13 @@ def strip_citations(text: str, keep: Iterable[int] = ()) -> str:
     return _MARKER.sub(replace, text)
 
 
+_ENUMERATION = re.compile(r"^\s*(?:[\[(]?\d{1,2}[.)\]]\s+)+")
+
+
 def tidy(text: str, limit: int = MAX_STATEMENT_CHARS) -> str:
-    """One line, trimmed at a word boundary: the model sometimes copies a whole abstract."""
-    text = " ".join(text.split())
+    """One line, without a leading '2. ', trimmed at a word boundary: the model sometimes numbers its
+    answers like the prompt's list, or copies a whole abstract."""
+    text = _ENUMERATION.sub("", " ".join(text.split()))
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
@@ -71,18 +77,32 @@ class CitationReport:
 class CitationChecker:
     """Checks statements against the cards a prompt was given.
 
-    'About' is judged by words: each cited paper must share at least two of the sentence's content words
-    (all of them, for a shorter sentence), and together the cited papers must account for a third of them.
-    A 135M model that writes about one paper and cites its neighbour fails the first; one that invents a
-    sentence ('The future of AI: a new era...') fails the second. A sentence with no English word to check
-    (Chinese prose without a technical term) is given the benefit of the doubt."""
+    'About' is judged by words, each weighted by its rarity that day (a shared 'retokenization' says more
+    than a shared 'model'): each cited paper must share at least two of the sentence's content words (all
+    of them, for a shorter sentence), and together the cited papers must account for a third of the
+    sentence's weight. A 135M model that writes about one paper and cites its neighbour fails the first; one
+    that invents ('The future of AI: a new era...') fails the second. A sentence with no English word to
+    check (Chinese prose without a technical term) is given the benefit of the doubt."""
 
     COVERAGE = 1 / 3
 
-    def __init__(self, cards: Sequence[Card], *, require_shared_words: bool = True):
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        *,
+        corpus: Sequence[Card] | None = None,
+        require_shared_words: bool = True,
+    ):
         self.cards: Mapping[int, Card] = {c.n: c for c in cards}
         self.require_shared_words = require_shared_words
         self._vocabulary = {c.n: set(terms(f"{c.title} {c.abstract}")) for c in cards}
+        documents = [set(terms(f"{c.title} {c.abstract}")) for c in (corpus or cards)]
+        frequency = Counter(t for doc in documents for t in doc)
+        self._rare = math.log(1 + len(documents)) + 1.0  # a word no paper uses weighs the most
+        self._idf = {t: math.log((1 + len(documents)) / (1 + df)) + 1.0 for t, df in frequency.items()}
+
+    def _weight(self, words: Iterable[str]) -> float:
+        return sum(self._idf.get(w, self._rare) for w in words)
 
     def _each_about(self, numbers: Sequence[int], words: set[str]) -> list[int]:
         if not self.require_shared_words or not words:
@@ -90,12 +110,12 @@ class CitationChecker:
         return [n for n in numbers if len(words & self._vocabulary[n]) >= min(2, len(words))]
 
     def grounded(self, text: str, numbers: Iterable[int]) -> bool:
-        """Do the papers `numbers` together account for a third of the words of `text`?"""
+        """Do the papers `numbers` together account for a third of the (rarity-weighted) words of `text`?"""
         words = set(terms(text))
         if not self.require_shared_words or not words:
             return True
         known = set().union(*(self._vocabulary.get(n, set()) for n in numbers))
-        return len(words & known) >= self.COVERAGE * len(words)
+        return self._weight(words & known) >= self.COVERAGE * self._weight(words)
 
     def check(
         self, statement: Statement, allowed: Iterable[int] | None = None

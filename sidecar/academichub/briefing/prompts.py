@@ -64,10 +64,10 @@ def theme_prompt(cards: Sequence[Card], digests: Mapping[str, str], language: La
 
 def links_prompt(pairs: Sequence[LinkPair], language: Language) -> list[Message]:
     lines = []
-    for i, pair in enumerate(pairs, start=1):
+    for pair in pairs:
         a, b = pair.first, pair.second
         shared = f" Shared words: {', '.join(pair.shared)}." if pair.shared else ""
-        lines.append(f"{i}. [{a.n}] {a.title} ({field_of(a)}) and [{b.n}] {b.title} ({field_of(b)}).{shared}")
+        lines.append(f"- [{a.n}] {a.title} ({field_of(a)}) and [{b.n}] {b.title} ({field_of(b)}).{shared}")
     return _messages(language, "\n".join(lines) + f"\n\n{_LINKS[language]}")
 
 
@@ -77,5 +77,5 @@ def opening_prompt(themes: Sequence[tuple[str, Sequence[Card]]], language: Langu
 
 
 def read_first_prompt(cards: Sequence[Card], digests: Mapping[str, str], language: Language) -> list[Message]:
-    papers = "\n".join(f"{i}. {paper_line(c, digests)}" for i, c in enumerate(cards, start=1))
+    papers = "\n".join(paper_line(c, digests) for c in cards)
     return _messages(language, f"{papers}\n\n{_READ_FIRST[language]}")

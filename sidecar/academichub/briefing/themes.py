@@ -168,7 +168,7 @@ def group_themes(
     vectors = DayVectors(cards, corpus)
     pair = {(a, b): _affinity(by_n, vectors, a, b) for a, b in combinations(sorted(by_n), 2)}
     clusters: list[list[int]] = [[n] for n in sorted(by_n)]
-    target = math.ceil(len(cards) / max_size) + 1
+    target = math.ceil(len(cards) / max_size)  # each theme is one prompt: as few as the cap allows
 
     def linkage(x: list[int], y: list[int]) -> float:
         return sum(pair[(min(a, b), max(a, b))] for a in x for b in y) / (len(x) * len(y))

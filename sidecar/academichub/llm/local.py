@@ -95,7 +95,14 @@ class LocalModel(ModelBackend):
     def __init__(
         self, path: Path | None = None, *, threads: int = 0, context: int = 2048, gpu_layers: int = 0
     ):
-        self.path = Path(path) if path else bundled_model_path()
+        self._missing: ModelUnavailable | None = None
+        if path:
+            self.path = Path(path)
+        else:
+            try:
+                self.path = bundled_model_path()
+            except ModelUnavailable as exc:  # reported at load, so the rest of the sidecar still starts
+                self.path, self._missing = Path(BUNDLED_FILE), exc
         self.threads = threads or default_threads()
         self.context = context
         self.gpu_layers = gpu_layers
@@ -111,6 +118,8 @@ class LocalModel(ModelBackend):
     def load(self) -> None:
         if self._llama is not None:
             return
+        if self._missing is not None:
+            raise self._missing
         check_gguf(self.path)
         try:
             from llama_cpp import Llama

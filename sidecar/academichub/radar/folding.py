@@ -64,7 +64,7 @@ _TEX_LIGATURES = {"ss": "ss", "ae": "ae", "oe": "oe", "aa": "a", "o": "o", "l": 
 _TEX_GREEK = "|".join(sorted(set(_GREEK.values()) - {"omicron"}, key=len, reverse=True))
 # TeX accents as arXiv authors type them: \'e \'{e} {\'e} \"{o} \v{c} \c c \ss{} {\o}, and Greek macros.
 _TEX_SOURCE = (
-    r"\{?\\(?:"
+    r"\\(?:"
     r"['\"`^~=.]\s*(?:\{\s*)?\\?(?P<accented>[A-Za-z])(?:\s*\})?"  # \'{\i} too
     r"|[uvHckrbdt](?:\s+|\s*\{\s*)(?P<marked>[A-Za-z])(?:\s*\})?"
     r"|(?P<ligature>ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?"
@@ -72,9 +72,7 @@ _TEX_SOURCE = (
     r")\}?"
 )
 _TEX = re.compile(_TEX_SOURCE)
-# Where folding may change something: a non-ASCII character, or a backslash or brace that may open a TeX
-# accent. One character class, so the regex engine skips the plain ASCII between them in C.
-_TRIGGER = re.compile(r"[^\x00-\x5b\x5d-\x7a\x7c-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")  # one character class: the engine skips plain ASCII in C
 
 _FOLDED_CHARS: dict[str, str] = {}
 
@@ -150,6 +148,22 @@ class Folded:
         return self.position(start), original_end
 
 
+def _changes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) of everything folding changes in `text`, in order."""
+    changes = []
+    if "\\" in text:  # TeX accents only: the regex engine skips \mathcal and the like by itself
+        for tex in _TEX.finditer(text):
+            start = tex.start()
+            if start > 0 and text[start - 1] == "{":
+                start -= 1  # {\'e}: the brace goes with the accent (the pattern takes the closing one)
+            changes.append((start, tex.end(), _fold_tex(tex)))
+    if not text.isascii():
+        changes += [(m.start(), m.end(), fold_char(m.group())) for m in _NON_ASCII.finditer(text)]
+        if len(changes) > 1:
+            changes.sort()
+    return changes
+
+
 def fold(text: str) -> Folded:
     if text.isascii() and "\\" not in text:
         return Folded(text, text)
@@ -157,18 +171,9 @@ def fold(text: str) -> Folded:
     marks: list[tuple[int, int, int, int]] = []
     folded_at = 0
     last = 0
-    for trigger in _TRIGGER.finditer(text):
-        start = trigger.start()
+    for start, end, replacement in _changes(text):
         if start < last:
-            continue  # inside the TeX accent just folded
-        char = text[start]
-        if char in "\\{":
-            tex = _TEX.match(text, start)
-            if tex is None:
-                continue
-            end, replacement = tex.end(), _fold_tex(tex)
-        else:
-            end, replacement = start + 1, fold_char(char)
+            continue  # a non-ASCII character inside a TeX accent just folded
         if start > last:
             pieces.append(text[last:start])
             folded_at += start - last

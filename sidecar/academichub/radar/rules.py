@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,13 @@ def paper_key(paper_id: str) -> str:
     return f"arxiv:{found[0]}" if found else text
 
 
+@dataclass(frozen=True)
+class RadarSnapshot:
+    signature: tuple[int, int, int] | None  # the file's identity when read; None: no file yet
+    rules: tuple[RadarRule, ...]
+    dismissed: frozenset[str]
+
+
 class RadarBook:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / FILE
@@ -157,6 +165,7 @@ class RadarBook:
         self._rules = self._db.table("rules", cache_size=0)  # re-read on every call: the CLI may have written
         self._dismissed = self._db.table("dismissed", cache_size=0)
         self._lock = threading.Lock()  # one read-modify-write at a time within the process
+        self._snapshot: RadarSnapshot | None = None
 
     # ---- rules ----
 
@@ -231,6 +240,32 @@ class RadarBook:
 
     def dismissed(self) -> set[str]:
         return {d["id"] for d in self._dismissed.all()}
+
+    # ---- what a match needs, read once per change of the file ----
+
+    def snapshot(self) -> RadarSnapshot:
+        """The rules and dismissals, re-read only when the file changed (a stat, not a parse, per call: the
+        cards API asks on every request)."""
+        signature = self._signature()
+        cached = self._snapshot
+        if cached is not None and cached.signature == signature:
+            return cached
+        snapshot = RadarSnapshot(signature, tuple(self.rules()), frozenset(self.dismissed()))
+        self._snapshot = snapshot
+        return snapshot
+
+    def fresh_snapshot(self) -> RadarSnapshot | None:
+        """The cached snapshot if the file has not changed since, else None (then call `snapshot`)."""
+        cached = self._snapshot
+        return cached if cached is not None and cached.signature == self._signature() else None
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        # Every write replaces the file (a new inode), so an edit within one mtime tick still shows.
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
     def close(self) -> None:
         self._db.close()

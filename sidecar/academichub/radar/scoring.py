@@ -9,9 +9,7 @@ says more about the paper than a word in its abstract.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from ..models import RadarHit
 
@@ -19,21 +17,23 @@ FIELD_WEIGHTS: dict[str, float] = {"title": 3.0, "authors": 3.0, "abstract": 1.0
 REPEAT = 0.5  # each further hit of a term in the same field counts this much of the one before
 
 
-class ScorePart(BaseModel):
-    """What one term of one rule adds, in one field."""
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """What one term (or author) of one rule adds, in one field."""
 
     rule: str
-    weight: float = Field(description="The rule's weight.")
-    field: Literal["title", "abstract", "authors"]
-    term: str = Field(description="The rule's term or author.")
-    count: int = Field(description="How many times it matched in that field.")
-    words: list[str] = Field(description="The distinct words of the paper that matched, as written there.")
+    weight: float  # the rule's
+    field: str  # title, abstract or authors
+    term: str  # the rule's term or author
+    count: int  # how many times it matched in that field
+    words: list[str]  # the distinct words of the paper that matched, as written there
     points: float
 
 
-class RadarScore(BaseModel):
+@dataclass(frozen=True, slots=True)
+class RadarScore:
     score: float
-    parts: list[ScorePart] = Field(description="Largest first.")
+    parts: list[ScorePart]  # largest first
 
     def explain(self) -> str:
         return explain(self)
@@ -52,17 +52,9 @@ def score_hits(hits: Sequence[RadarHit], weights: Mapping[str, float]) -> RadarS
     parts = []
     for (rule, field, term), group in groups.items():
         weight = weights.get(rule, 1.0)
-        parts.append(
-            ScorePart(
-                rule=rule,
-                weight=weight,
-                field=field,
-                term=term,
-                count=len(group),  # type: ignore[arg-type]
-                words=list(dict.fromkeys(h.text for h in group)),
-                points=round(weight * FIELD_WEIGHTS[field] * repeats(len(group)), 4),
-            )
-        )
+        points = round(weight * FIELD_WEIGHTS[field] * repeats(len(group)), 4)
+        words = list(dict.fromkeys(h.text for h in group))
+        parts.append(ScorePart(rule, weight, field, term, len(group), words, points))
     parts.sort(key=lambda p: -p.points)
     return RadarScore(score=round(sum(p.points for p in parts), 4), parts=parts)
 

@@ -45,9 +45,9 @@ class TermError(ValueError):
 class Term:
     """One term of a rule, parsed: its folded, lower-case words, a prefix word ending in `*`.
 
-    A match is found from its anchor, the word with the longest literal run (`context` in `in-context
-    learning`, not `in`): the scanner stops at every occurrence of the anchor, so a rare anchor means few
-    stops. From there `suffix` matches forward to the end of the term and `prefix` back to its start.
+    A match is found from its anchor, its rarest-looking word (`context` in `in-context learning`, not
+    `in`): the scanner stops at every occurrence of the anchor, so a rare anchor means few stops. From there
+    `suffix` matches forward to the end of the term and `prefix` back to its start.
     """
 
     text: str  # as the user wrote it
