@@ -44,7 +44,7 @@ from aiohttp import web
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
-from academichub.store import PaperStore
+from academichub.store import PaperStore, StoreError
 from ingest import FIRST_FEED_DAY, arxiv_feed, build_store  # bench/ingest.py: the same synthetic papers
 
 SIDECAR = Path(__file__).parents[1] / "sidecar"
@@ -83,10 +83,13 @@ def prepare(data_dir: Path, papers: int, feed_url: str) -> None:
     """The service's data dir: a fresh copy of the built store (built once, then reused), and a config that
     follows the local feed alone and never refreshes by itself."""
     template = data_dir / "store-template"
-    with PaperStore(template) as store:
-        stored = store.count()
+    try:
+        with PaperStore(template) as store:
+            stored = store.count()
+    except StoreError:  # built by an older AcademicHub: build it again
+        stored = 0
     if stored < papers:
-        shutil.rmtree(template)
+        shutil.rmtree(template, ignore_errors=True)
         print(f"building a store of {papers:,} papers in {template} ...", file=sys.stderr)
         build_store(template, papers)
     paths = Paths.under(data_dir)

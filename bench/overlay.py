@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_harness import launch_extension, make_library, sidecar_api, stop_sidecar  # noqa: E402
 from playwright.async_api import Page, Route, async_playwright  # noqa: E402
-from radar import RULES  # noqa: E402
 
 from academichub.paths import seed_day_dir  # noqa: E402
 from academichub.sources import parse_feed  # noqa: E402
+from radar import RULES  # noqa: E402
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 URL = "https://arxiv.org/list/cs.AI/new"
@@ -49,7 +49,7 @@ def listing_page(entries: int) -> str:
     papers = [p for f in sorted(seed_day_dir().iterdir()) for p in parse_feed(f.read_bytes()).papers]
     recorded = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
     head = recorded[: recorded.index("<h3>Showing new listings")]
-    tail = recorded[recorded.rindex("</dl>") + len("</dl>"):]
+    tail = recorded[recorded.rindex("</dl>") + len("</dl>") :]
     blocks, n = [], 0
     for section, share in SECTIONS:
         count = round(entries * share) if section != SECTIONS[-1][0] else entries - n
@@ -60,7 +60,8 @@ def listing_page(entries: int) -> str:
             arxiv_id = f"2607.{n:05d}"
             authors = ", ".join(
                 f'<a href="https://arxiv.org/a/{html.escape(a.split()[-1].lower())}_1" rel="nofollow">'
-                f"{html.escape(a)}</a>" for a in paper.authors
+                f"{html.escape(a)}</a>"
+                for a in paper.authors
             )
             cats = paper.categories or ["cs.AI"]
             items.append(f"""<dt>
@@ -68,7 +69,8 @@ def listing_page(entries: int) -> str:
 <a href ="/abs/{arxiv_id}" title="Abstract" id="{arxiv_id}">
 arXiv:{arxiv_id}
 </a>
-[<a href="/pdf/{arxiv_id}" title="Download PDF" id="pdf-{arxiv_id}" aria-labelledby="pdf-{arxiv_id}">pdf</a>, <a href="/format/{arxiv_id}" title="Other formats" id="oth-{arxiv_id}" aria-labelledby="oth-{arxiv_id}">other</a>]
+[<a href="/pdf/{arxiv_id}" title="Download PDF" id="pdf-{arxiv_id}">pdf</a>, \
+<a href="/format/{arxiv_id}" title="Other formats" id="oth-{arxiv_id}">other</a>]
 </dt>
 <dd>
 <div class='meta'>
@@ -84,8 +86,11 @@ arXiv:{arxiv_id}
 </p>
 </div>
 </dd>""")
-        blocks.append(f"<dl id='articles'>\n<h3>{section} (showing {count} of {count} entries)</h3>\n"
-                      + "\n".join(items) + "\n</dl>")
+        blocks.append(
+            f"<dl id='articles'>\n<h3>{section} (showing {count} of {count} entries)</h3>\n"
+            + "\n".join(items)
+            + "\n</dl>"
+        )
     page = head + "<h3>Showing new listings for Wednesday, 1 July 2026</h3>\n" + "\n".join(blocks) + tail
     return page
 
@@ -118,13 +123,20 @@ async def run(args: argparse.Namespace, work: Path) -> int:
     library = make_library(work / "library", [seed_day_dir()])
     try:
         async with async_playwright() as playwright:
-            browser = await launch_extension(playwright, work / "profile", data_dir=library.path, native_host=True)
+            browser = await launch_extension(
+                playwright, work / "profile", data_dir=library.path, native_host=True
+            )
 
             async def listing(route: Route) -> None:
                 if route.request.url.startswith(URL):
                     await route.fulfill(content_type="text/html", body=body)
                 elif "/MathJax-2.7.3/" in route.request.url:
-                    path = ROOT / "node_modules" / "mathjax" / route.request.url.split("/MathJax-2.7.3/")[1].split("?")[0]
+                    path = (
+                        ROOT
+                        / "node_modules"
+                        / "mathjax"
+                        / route.request.url.split("/MathJax-2.7.3/")[1].split("?")[0]
+                    )
                     await (route.fulfill(path=path) if path.is_file() else route.fulfill(status=404, body=""))
                 else:
                     await route.fulfill(status=404, body="")
@@ -143,9 +155,11 @@ async def run(args: argparse.Namespace, work: Path) -> int:
     finally:
         stop_sidecar(library.path)
 
-    print(f"arXiv overlay: /list/cs.AI/new with {loads[0]['entries']} entries, {len(RULES)} radar rules, "
-          f"{loads[0]['matches']} entries matched, {loads[0]['marks']} words highlighted"
-          f"{', MathJax 2.7 on the page' if args.mathjax else ''}; {args.loads} loads, ms")
+    print(
+        f"arXiv overlay: /list/cs.AI/new with {loads[0]['entries']} entries, {len(RULES)} radar rules, "
+        f"{loads[0]['matches']} entries matched, {loads[0]['marks']} words highlighted"
+        f"{', MathJax 2.7 on the page' if args.mathjax else ''}; {args.loads} loads, ms"
+    )
     print(f"  {'':<34} {'median':>8} {'p90':>8} {'max':>8}")
     print(row("all highlights in place after ready", [x["total"] for x in loads]))
     print(row("  the entries on screen marked", [x["first"] for x in loads]))

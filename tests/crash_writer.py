@@ -3,8 +3,11 @@
     python tests/crash_writer.py STORE_DIR ROUND
 
 Prints `ready` once the store is open, then `committed <batch>` as soon as each `add` has returned. Each
-batch is what a refresh brings: new papers on one of a few days (so old days get delta shards and folds),
-cross-lists that appear twice in the batch, and newer versions of the previous batch's papers.
+batch is what a refresh brings: new papers on one of a few days (late arrivals on an old day, once the days
+come round again), cross-lists that appear twice in the batch, and newer versions of the previous batch's
+papers. The store's limits are made small, so that a few dozen batches go through all the maintenance a
+year of ingests does: runs merged, days folded (one per commit, others left waiting), the sparsest patch
+file emptied into the new one, index files merged.
 """
 
 from __future__ import annotations
@@ -15,13 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sidecar"))
 
+import academichub.store as store_module
 from academichub.models import Paper
 from academichub.store import PaperStore
+
+store_module.MAX_PATCH_FILES = 3
+store_module.FOLDS_PER_COMMIT = 1
+store_module.MAX_RUNS = 3
+store_module.FOLD_SHARE = 0.5
 
 NEW_PER_BATCH = 20
 REVISED_PER_BATCH = 6
 FIRST_DAY = dt.date(2026, 6, 22)
-DAYS = 5
+DAYS = 7
 
 
 def paper_id(round_no: int, batch: int, n: int) -> str:

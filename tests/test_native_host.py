@@ -29,7 +29,7 @@ def framed(message: dict) -> bytes:
 
 @pytest.mark.parametrize(
     "message",
-    [{"type": "connect"}, {}, {"text": "Pérez, 量子, \u2028 and a \"quote\""}, {"n": list(range(1000))}],
+    [{"type": "connect"}, {}, {"text": 'Pérez, 量子, \u2028 and a "quote"'}, {"n": list(range(1000))}],
     ids=["connect", "empty", "unicode", "long"],
 )
 def test_a_message_is_a_native_length_then_utf8_json(message: dict) -> None:
@@ -83,8 +83,16 @@ def test_the_hosts_file_names_are_the_services() -> None:
 def host(data_dir: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, DATA_DIR_ENV: str(data_dir)}
     return subprocess.Popen(
-        [sys.executable, "-m", "academichub.native_host", "chrome-extension://llbpaieejbbmfigdahebidpaaoamdnnf/"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        [
+            sys.executable,
+            "-m",
+            "academichub.native_host",
+            "chrome-extension://llbpaieejbbmfigdahebidpaaoamdnnf/",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
     )
 
 
@@ -112,7 +120,9 @@ def stop(pid: int) -> None:
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    save_config(Paths.under(tmp_path).config_file, Config(refresh=RefreshSettings(on_start=False, scheduled=False)))
+    save_config(
+        Paths.under(tmp_path).config_file, Config(refresh=RefreshSettings(on_start=False, scheduled=False))
+    )
     return tmp_path
 
 

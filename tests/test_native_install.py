@@ -74,7 +74,7 @@ def test_on_macos_the_manifests_go_under_application_support(browser: str, where
 
 @pytest.mark.parametrize(("browser", "platform"), [("safari", "linux"), ("chrome", "win32")])
 def test_an_unsupported_browser_or_system_is_an_error_that_says_so(browser: str, platform: str) -> None:
-    with pytest.raises(InstallError, match="choose one of|registry"):
+    with pytest.raises(InstallError, match=r"choose one of|registry"):
         host_directory(browser, Path("/home/ana"), platform=platform)
 
 
@@ -83,15 +83,24 @@ def test_the_launcher_runs_the_host_with_this_python_and_the_chosen_data_dir(tmp
     files = install_into(tmp_path / "hosts", "chromium", python=Path(sys.executable), data_dir=data_dir)
     script = files.launcher.read_text()
     assert script.startswith("#!/bin/sh\n")
-    assert f"-m academichub.native_host" in script
+    assert "-m academichub.native_host" in script
     # The browser runs it: it must speak the protocol (an unknown request gets the one request there is).
     body = json.dumps({"type": "ping"}).encode()
-    done = subprocess.run([str(files.launcher), "chrome-extension://x/"], input=struct.pack("=I", len(body)) + body,
-                          capture_output=True, timeout=60, check=True)
+    done = subprocess.run(
+        [str(files.launcher), "chrome-extension://x/"],
+        input=struct.pack("=I", len(body)) + body,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
     (length,) = struct.unpack("=I", done.stdout[:4])
-    assert json.loads(done.stdout[4:4 + length])["error"] == "unknown_request"
-    env = subprocess.run(["sh", "-c", script.replace("exec ", "echo \"$ACADEMICHUB_DATA_DIR\" #")],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    assert json.loads(done.stdout[4 : 4 + length])["error"] == "unknown_request"
+    env = subprocess.run(
+        ["sh", "-c", script.replace("exec ", 'echo "$ACADEMICHUB_DATA_DIR" #')],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert env == str(data_dir)
 
 
@@ -125,9 +134,23 @@ def test_the_cli_installs_for_every_browser_and_uninstalls(
 def test_the_cli_installs_into_a_profiles_own_directory(tmp_path: Path) -> None:
     profile_hosts = tmp_path / "profile" / "NativeMessagingHosts"
     data_dir = tmp_path / "data"
-    assert main(["--data-dir", str(data_dir), "install-native-host", "--browser", "chromium",
-                 "--dir", str(profile_hosts)]) == 0
-    assert json.loads((profile_hosts / f"{HOST_NAME}.json").read_text())["path"].startswith(str(profile_hosts))
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(data_dir),
+                "install-native-host",
+                "--browser",
+                "chromium",
+                "--dir",
+                str(profile_hosts),
+            ]
+        )
+        == 0
+    )
+    assert json.loads((profile_hosts / f"{HOST_NAME}.json").read_text())["path"].startswith(
+        str(profile_hosts)
+    )
     assert str(data_dir) in (profile_hosts / "academichub-native-host").read_text()
     assert main(["uninstall-native-host", "--dir", str(profile_hosts)]) == 0
     assert list(profile_hosts.iterdir()) == []

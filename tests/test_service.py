@@ -293,6 +293,60 @@ def test_one_source_never_fetched_makes_its_kind_due() -> None:
     assert SourceKind.arxiv not in JOURNAL_KINDS
 
 
+# ---- refreshing at start ----
+
+
+async def _status_when_refreshed(paths: Paths) -> dict:
+    """Run the service until its first refresh has finished; its status then."""
+    stop, ready, seen = asyncio.Event(), asyncio.Event(), {}
+
+    def on_ready(runtime: Runtime, token: str) -> None:
+        seen.update(url=runtime.url, token=token)
+        ready.set()
+
+    service = asyncio.create_task(
+        serve(
+            paths,
+            0,
+            on_ready=on_ready,
+            stop=stop,
+            fetcher_factory=lambda: Fetcher(default_gap=0, gaps={}, tries=1),
+        )
+    )
+    await ready.wait()
+    try:
+        async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {seen['token']}"}) as client:
+            async with asyncio.timeout(10):
+                while True:
+                    async with client.get(seen["url"] + "status") as r:
+                        status = await r.json()
+                    if status["refresh"]["state"] in ("finished", "failed"):
+                        return status
+                    await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await service
+
+
+async def test_stale_papers_are_refreshed_at_start(tmp_path: Path) -> None:
+    paths = Paths.under(tmp_path)
+    async with FeedServer() as feeds:
+        feeds.serve("/nature.xml", recorded(SEED_DAY / "journal_rss1_nature_science.xml"))
+        save_config(
+            paths.config_file,
+            Config(
+                sources=[feeds.url("/nature.xml")],
+                backfill_days=0,
+                refresh=RefreshSettings(on_start=True, scheduled=False),
+            ),
+        )
+        status = await _status_when_refreshed(paths)
+    assert (status["refresh"]["trigger"], status["refresh"]["state"]) == ("start", "finished")
+    assert status["papers"] > 0
+    assert status["sources"][0]["health"]["state"] == "ok"
+    assert status["schedule"]["next_journals"] is not None
+
+
 # ---- a refresh cut short resumes ----
 
 

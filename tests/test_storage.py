@@ -1,4 +1,5 @@
 import json
+from itertools import pairwise
 
 import pytest
 from tinydb import Query, TinyDB
@@ -9,6 +10,10 @@ from academichub.storage import (
     EncodedDocument,
     ShardStorage,
     fsync_files,
+    line_records,
+    read_spans,
+    record_id,
+    table_records,
 )
 
 
@@ -99,21 +104,43 @@ def test_a_shard_is_a_plain_tinydb_document(shard):
         assert db.table("papers").get(doc_id=2)["title"] == "Old-Style Identifier"
 
 
+def encoded(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_runs_are_written_as_a_tinydb_document_and_read_back_on_their_own(tmp_path):
+    path = tmp_path / "000007.json"
+    tables = {"2026-06-22": [[encoded(PAPERS[0]), encoded(PAPERS[1])], [encoded(PAPERS[2])]],
+              "2026-06-23": [[encoded(PAPERS[3])]]}  # fmt: skip
+    landed = ShardStorage(path).write_runs(tables)
+    with TinyDB(path, storage=ShardStorage) as db:  # doc ids count on across a table's runs
+        assert db.table("2026-06-22").get(doc_id=3) == PAPERS[2]
+        assert db.table("2026-06-23").all() == [PAPERS[3]]
+    assert [run.records for run in landed["2026-06-22"]] == [2, 1]
+    for name, runs in landed.items():
+        for run, records in zip(runs, tables[name], strict=True):
+            (lines,) = read_spans(path, [(run.offset, run.length)])
+            assert line_records(lines) == records
+            assert json.loads(b"{%s}" % lines)  # a run in braces is a JSON object
+            spans = [(start, end - start) for start, end in pairwise(run.lines)]
+            assert [line_records(line)[0] for line in read_spans(path, spans)] == records
+
+
 @pytest.mark.parametrize("paper", PAPERS, ids=lambda p: p["id"])
-def test_find_records_reads_one_paper_by_id(shard, paper):
-    assert ShardStorage(shard).find_records([paper["id"]]) == {paper["id"]: paper}
+def test_a_records_id_is_read_from_its_first_bytes(paper):
+    assert record_id(encoded(paper)) == paper["id"]
 
 
-def test_find_records_leaves_out_ids_the_shard_does_not_hold(shard):
-    found = ShardStorage(shard).find_records(["arxiv:2606.14677", "arxiv:2606.99999", "arxiv:2606.1467"])
-    assert list(found) == ["arxiv:2606.14677"]
+def test_the_records_of_a_table_are_read_in_order_whatever_the_layout(shard):
+    assert [json.loads(record) for record in table_records(shard.read_bytes(), "papers")] == PAPERS
+    shard.write_text(json.dumps(json.loads(shard.read_text()), indent=1))  # by hand, or TinyDB's JSONStorage
+    assert [json.loads(record) for record in table_records(shard.read_bytes(), "papers")] == PAPERS
 
 
-def test_find_records_still_works_on_a_shard_rewritten_in_another_layout(shard):
-    shard.write_text(
-        json.dumps(json.loads(shard.read_text()), indent=1)
-    )  # e.g. by hand, or TinyDB's JSONStorage
-    assert ShardStorage(shard).find_records(["url:Pérez"]) == {"url:Pérez": PAPERS[3]}
+def test_reading_past_the_end_of_a_file_says_it_is_shorter_than_written(shard):
+    size = shard.stat().st_size
+    with pytest.raises(CorruptFileError, match=rf"shorter than the store recorded \({size} bytes"):
+        read_spans(shard, [(size - 10, 20)])
 
 
 def test_an_encoded_document_is_written_as_it_is(tmp_path):

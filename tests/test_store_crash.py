@@ -45,8 +45,8 @@ def run_and_kill(store_dir: Path, round_no: int, delay: float) -> set[int]:
 
 def assert_whole(store_dir: Path, committed: dict[int, set[int]]) -> None:
     """The store opens, holds every reported batch's papers at least at their reported version, lists each
-    paper once, and keeps no file its manifest does not name."""
-    with PaperStore(store_dir) as store:
+    paper once and as its own record reads it, and keeps no file its manifest does not name."""
+    with PaperStore(store_dir, cache_days=0) as store:  # every read from the files
         for round_no, batches in committed.items():
             for batch in batches:
                 for n in range(NEW_PER_BATCH):
@@ -54,11 +54,15 @@ def assert_whole(store_dir: Path, committed: dict[int, set[int]]) -> None:
                     assert paper is not None, f"round {round_no} batch {batch} paper {n} was lost"
                     assert paper.arxiv_version >= expected_version(batch, n, batches)
                     assert paper.feeds == (["arxiv:cs.LG", "arxiv:stat.ML"] if n < 3 else ["arxiv:cs.LG"])
-        listed = [paper.id for day in store.days() for paper in store.day(day)]
-        assert len(listed) == len(set(listed)) == store.count()
+        listed = [paper for day in store.days() for paper in store.day(day)]
+        assert len(listed) == len({paper.id for paper in listed}) == store.count()
+        assert all(store.get(paper.id) == paper for paper in listed)  # a paper read alone, at its place
     manifest = json.loads((store_dir / "manifest.json").read_text())
-    named = {file for parts in manifest["days"].values() for file, _ in parts} | set(manifest["index"])
-    on_disk = {f"{sub}/{p.name}" for sub in ("days", "index") for p in (store_dir / sub).iterdir()}
+    named = {name for name, _ in manifest["index"]}
+    for day in manifest["days"].values():
+        base = day["base"][0]
+        named |= {base, base.removesuffix(".json") + ".lines.json"} | {run[0] for run in day["patches"]}
+    on_disk = {f"{sub}/{p.name}" for sub in ("days", "patches", "index") for p in (store_dir / sub).iterdir()}
     assert on_disk == named
 
 
@@ -69,7 +73,7 @@ def test_a_writer_killed_at_random_instants_loses_no_finished_commit(tmp_path):
     committed: dict[int, set[int]] = {}
     for round_no in range(ROUNDS):
         # Early rounds kill within the first commits (the store's very first ones included); later ones
-        # let the store grow, so kills land in folds, delta merges and index folding too.
+        # let the store grow, so kills land in folds, run merges, patch relocations and index merges too.
         delay = rng.uniform(0, 0.02) if round_no < 5 else rng.uniform(0, 0.25)
         committed[round_no] = run_and_kill(store_dir, round_no, delay)
         assert_whole(store_dir, committed)

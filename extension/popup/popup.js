@@ -12,6 +12,8 @@ import { watchRefresh } from "./refresh.js";
 
 const P = globalThis.AcademicHubProtocol;
 const PAGE = 50;
+// first-cards.js asked for the first page before this module and its imports loaded.
+const { limit: FIRST_PAGE, reply: firstPage } = globalThis.AcademicHubFirstCards;
 
 const state = {
   day: new URLSearchParams(location.search).get("day"), // null: the latest day with papers
@@ -27,7 +29,7 @@ const state = {
 };
 
 function cardsQuery(offset) {
-  const query = { offset, limit: PAGE };
+  const query = { offset, limit: offset ? PAGE : FIRST_PAGE };
   if (state.day) query.day = state.day;
   if (state.filter.kind === "radar") query.radar = true;
   if (state.filter.kind === "source") query.source = state.filter.source;
@@ -37,8 +39,6 @@ function cardsQuery(offset) {
 
 const fetchPage = (offset) => P.api("GET", "/cards", { query: cardsQuery(offset) });
 
-// The first request leaves before anything else is done: the first cards are what the reader waits for.
-const firstPage = fetchPage(0);
 const marksReady = Marks.load();
 const statusReady = P.api("GET", "/status");
 

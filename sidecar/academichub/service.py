@@ -54,6 +54,7 @@ RUNTIME_FILE = "service.json"
 TOKEN_FILE = "token"
 LOG_FILE = "service.log"
 MAX_SLEEP = 600.0  # re-check the schedule at least this often: a suspended laptop wakes up late
+RETRY_GAP = dt.timedelta(minutes=10)  # between two scheduled refreshes, whatever the health says
 
 ARXIV_KINDS = frozenset({SourceKind.arxiv})
 JOURNAL_KINDS = frozenset(set(SourceKind) - ARXIV_KINDS)
@@ -227,6 +228,7 @@ class Scheduler:
         self.clock = clock
         self.next_arxiv: dt.datetime | None = None
         self.next_journals: dt.datetime | None = None
+        self._last_start: dt.datetime | None = None
 
     @property
     def settings(self) -> RefreshSettings:
@@ -245,6 +247,7 @@ class Scheduler:
         )
 
     def _start(self, trigger: str, kinds: Collection[SourceKind] | None) -> None:
+        self._last_start = self.clock()
         refresh_id, already = self.refresher.start(trigger, kinds)
         if not already:
             log.info(
@@ -283,8 +286,10 @@ class Scheduler:
             await asyncio.sleep(min(max((wake - now).total_seconds(), 1.0), MAX_SLEEP))
             if not self.settings.scheduled:
                 continue
-            due = due_kinds(self.clock(), self.settings, *await self._healths())
-            if due:
+            now = self.clock()
+            due = due_kinds(now, self.settings, *await self._healths())
+            # A refresh whose health could not be saved leaves its sources due; never retry in a tight loop.
+            if due and (self._last_start is None or now - self._last_start >= RETRY_GAP):
                 self._start("schedule", None if due == set(SourceKind) else due)
 
 
@@ -292,7 +297,7 @@ class Scheduler:
 
 
 def setup_logging(paths: Paths, config: Config) -> logging.Handler:
-    """A rotating log in the state dir; the same lines go to stderr while run by hand."""
+    """A rotating log in the state dir, for everything under the `academichub` logger."""
     paths.state.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         paths.state / LOG_FILE,

@@ -5,8 +5,9 @@ the whole database with it. `AtomicJSONStorage` writes the new document beside t
 (fsync), and only then swaps it in with a rename, which POSIX and NTFS both perform atomically: a reader sees
 the old document or the new one, never a mix. The rename itself is made durable by fsyncing the directory.
 
-`ShardStorage` is the same storage with one record per line, the layout of the paper store's day shards: the
-file stays a plain TinyDB JSON document, and one paper can be found without parsing the other thousand.
+`ShardStorage` is the same storage with one record per line, the layout of the paper store's shards: the
+file stays a plain TinyDB JSON document, and a run of records can be read, or copied into another shard,
+without parsing the rest (`write_runs` says where each run landed; `read_spans` reads it back).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -109,11 +111,14 @@ class AtomicJSONStorage(Storage):
         return json.dumps(data, **self.dumps_kwargs)
 
     def write_text(self, text: str) -> None:
+        self.write_bytes(text.encode(self.encoding))
+
+    def write_bytes(self, data: bytes) -> None:
         if self.create_dirs:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.temp_path
-        with open(temp, "w", encoding=self.encoding) as handle:
-            handle.write(text)
+        with open(temp, "wb") as handle:
+            handle.write(data)
             if self.durable:
                 handle.flush()
                 os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
@@ -126,7 +131,7 @@ class AtomicJSONStorage(Storage):
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-_ONE_PER_LINE = re.compile(rb'\{\n"[^\n]*":\{\n')  # how ShardStorage.serialize begins a document
+_TAIL = b"\n}\n}\n"  # how ShardStorage ends a document of one table
 
 
 class EncodedDocument(str):
@@ -134,8 +139,23 @@ class EncodedDocument(str):
     times faster than `json.dumps(model_dump())`, which is most of the time a day's shard takes to write."""
 
 
+@dataclass(frozen=True)
+class Run:
+    """Where consecutive records landed in a shard file: bytes `offset` to `offset + length` hold their lines
+    (`"1":{...},\\n"2":{...}`; wrapped in braces, a JSON object), and `lines` the offset of each line, then
+    that end."""
+
+    offset: int
+    length: int
+    lines: tuple[int, ...]
+
+    @property
+    def records(self) -> int:
+        return len(self.lines) - 1
+
+
 class ShardStorage(AtomicJSONStorage):
-    """A TinyDB document written one document per line, so that one record can be read on its own.
+    """A TinyDB document written one document per line, so that records can be read and copied on their own.
 
     ```
     {
@@ -145,50 +165,97 @@ class ShardStorage(AtomicJSONStorage):
     }
     }
     ```
-    JSON escapes every newline inside a string, so a record never spans lines, and an unescaped quote can only
-    be structure: with the key field first (as in Paper), `{"id":"<id>",` marks the start of that record and
-    nowhere else.
+    JSON escapes every newline inside a string, so a record never spans lines, and a record written by the
+    paper store starts with its key field (`{"id":"<id>",`), as Paper declares it first.
     """
 
     def serialize(self, data: dict[str, Any]) -> str:
         encode = _ENCODER.encode
-        tables = []
-        for name, documents in data.items():
-            rows = ",\n".join(
-                f"{encode(str(doc_id))}:{doc if isinstance(doc, EncodedDocument) else encode(doc)}"
-                for doc_id, doc in documents.items()
-            )
-            tables.append(f"{encode(name)}:{{\n{rows}\n}}")
-        return "{\n" + ",\n".join(tables) + "\n}\n"
-
-    def find_records(self, record_ids: Iterable[str], key: str = "id") -> dict[str, dict[str, Any]]:
-        """The documents whose `key` field is one of `record_ids`, by that id; those absent are left out.
-        Reads the file once but parses only the lines asked for."""
-        record_ids = list(record_ids)
-        data = self.path.read_bytes()
-        if not _ONE_PER_LINE.match(data):  # rewritten by another tool (by hand, TinyDB's JSONStorage)
-            return self._find_slowly(set(record_ids), key)
-        found: dict[str, dict[str, Any]] = {}
-        for record_id in record_ids:
-            needle = f"{{{_ENCODER.encode(key)}:{_ENCODER.encode(record_id)},".encode(self.encoding)
-            start = data.find(needle)
-            if start < 0:
-                continue
-            end = data.find(b"\n", start)
-            line = data[start : end if end >= 0 else len(data)].rstrip(b"\r, ")
-            try:
-                record = json.loads(line.decode(self.encoding))
-            except ValueError:
-                record = None
-            if not (isinstance(record, dict) and record.get(key) == record_id):
-                return self._find_slowly(set(record_ids), key)
-            found[record_id] = record
-        return found
-
-    def _find_slowly(self, record_ids: set[str], key: str) -> dict[str, dict[str, Any]]:
-        return {
-            document[key]: document
-            for documents in (self.read() or {}).values()
-            for document in documents.values()
-            if document.get(key) in record_ids
+        tables = {
+            name: [
+                [(doc if isinstance(doc, EncodedDocument) else encode(doc)).encode(self.encoding)]
+                for doc in documents.values()
+            ]
+            for name, documents in data.items()
         }
+        return _layout(tables, self.encoding)[0].decode(self.encoding)
+
+    def write_runs(self, tables: dict[str, list[list[bytes]]]) -> dict[str, list[Run]]:
+        """Write each table as runs of encoded records (doc ids counting from 1 per table); where each run
+        landed, table by table. The records must be compact JSON documents (no newline)."""
+        data, runs = _layout(tables, self.encoding)
+        self.write_bytes(data)
+        return runs
+
+
+def _layout(tables: dict[str, list[list[bytes]]], encoding: str) -> tuple[bytes, dict[str, list[Run]]]:
+    chunks = [b"{\n"]
+    at = 2
+    placed: dict[str, list[Run]] = {}
+    for n, (name, runs) in enumerate(tables.items()):
+        head = b"%s%s:{\n" % (b",\n" if n else b"", _ENCODER.encode(name).encode(encoding))
+        chunks.append(head)
+        at += len(head)
+        doc_id = 0
+        placed[name] = []
+        for run in runs:
+            lines = []
+            for record in run:
+                if doc_id:
+                    chunks.append(b",\n")
+                    at += 2
+                doc_id += 1
+                line = b'"%d":%s' % (doc_id, record)
+                lines.append(at)
+                chunks.append(line)
+                at += len(line)
+            lines.append(at)
+            placed[name].append(Run(lines[0], at - lines[0], tuple(lines)))
+        chunks.append(b"\n}")
+        at += 2
+    chunks.append(b"\n}\n")
+    return b"".join(chunks), placed
+
+
+def read_spans(path: Path, spans: Iterable[tuple[int, int]]) -> list[bytes]:
+    """The bytes at each (offset, length) of a file, read without reading the rest of it."""
+    found = []
+    with open(path, "rb", buffering=0) as handle:
+        for offset, length in spans:
+            handle.seek(offset)
+            data = handle.read(length)
+            if len(data) != length:
+                raise CorruptFileError(
+                    f"{path} is shorter than the store recorded ({offset + len(data)} bytes where "
+                    f"{offset + length} were written); it was left untouched: restore it from a backup"
+                )
+            found.append(data)
+    return found
+
+
+def line_records(lines: bytes) -> list[bytes]:
+    """The records of a run of lines as `ShardStorage` writes them, without their doc ids."""
+    return [line[line.index(b":") + 1 :].rstrip(b",") for line in lines.split(b"\n") if line.strip()]
+
+
+def table_records(data: bytes, table: str) -> list[bytes]:
+    """The records of one table of a whole shard file, in order; any layout TinyDB can read (a file in
+    another layout, rewritten by hand say, is parsed and its documents encoded again)."""
+    head = b"{\n%s:{\n" % _ENCODER.encode(table).encode()
+    if data.startswith(head) and data.endswith(_TAIL):
+        return line_records(data[len(head) : -len(_TAIL)])
+    try:
+        documents = json.loads(data).get(table, {})
+    except ValueError as err:
+        raise CorruptFileError(f"not a valid JSON document ({err})") from err
+    return [_ENCODER.encode(document).encode() for document in documents.values()]
+
+
+_KEYED = re.compile(rb'\{"id":"([^"\\]*)"[,}]')
+
+
+def record_id(record: bytes) -> str:
+    """The `id` of an encoded record: read from its first bytes where it comes first, as the store writes."""
+    if (found := _KEYED.match(record)) is not None:
+        return found.group(1).decode()
+    return json.loads(record)["id"]

@@ -5,40 +5,55 @@ scanned on every query (0.6 s). So the store is sharded by radar day, the unit t
 `day` (its arXiv announcement day, or the day a journal item first arrived; its `date` when the caller left
 `day` unset, and the store then sets it):
 
-    manifest.json                 the commit point: the generation, each day's shard files, the index files
-    days/2026-06-24.000042.json   that day's papers (a TinyDB document: table "papers", doc ids in insertion
-                                  order), written by commit 42
-    index/000042.json             paper id -> day, DOI -> paper id, alias -> paper id: entries added by 42
-    lock                          held while a PaperStore has the directory open
+    manifest.json                     the commit point: the generation, each day's files, the index files
+    days/2026-06-24.000042.json       the day's base shard: its papers as of commit 42 (a TinyDB document,
+                                      table "papers", doc ids in the day's order, one record per line)
+    days/2026-06-24.000042.lines.json where each record's line starts in that shard
+    patches/000057.json               commit 57's records for days that already had a base: revisions and
+                                      late arrivals (a TinyDB document, one table per day)
+    index/000042.json                 paper id -> day and place in it, DOI -> paper id, alias -> paper id
+    lock                              held while a PaperStore has the directory open
 
-Shards are plain TinyDB documents written through `ShardStorage`, a TinyDB Storage (any TinyDB can open one
-to inspect it). The store does not put a TinyDB `Table` in front of them, though: it never queries inside a
-shard (the in-memory index says which day holds a paper), and it parses a shard straight into `Paper`s with
-pydantic's JSON validator, twice as fast as json.load followed by validation, which decides how quickly an
-uncached day's cards appear. The manifest and index files are plain JSON written by `AtomicJSONStorage`.
+A day is its base shard followed by runs of records in patch files (the manifest lists each run: file,
+offset, length); a later record of a paper replaces the earlier one in place, and a paper the base does not
+hold is listed after it. Shards and patches are plain TinyDB documents (`ShardStorage`): any TinyDB can open
+one to inspect it. The store does not put a TinyDB `Table` in front of them, though: the in-memory index says
+where each paper is, and a day is parsed straight into `Paper`s with pydantic's JSON validator, twice as fast
+as json.load followed by validation.
 
-A commit is copy-on-write: the new shard and index files get names that no live file has (the generation
-counts up), each is fsynced, then `manifest.json` is replaced atomically. That rename is the commit: a crash
+Why patches: one arXiv feed revises papers first announced on a hundred different days (a quarter of a
+category's daily feed are replacements, v2 following v1 by weeks or months). Writing a file per touched day
+costs a hundred files and fsyncs per ingest; rewriting those days whole costs seconds. A commit therefore
+writes a fixed handful of files whatever it touches: the base of each day new to the store, one patch file,
+one index file, the manifest. What keeps the patches small is bounded work per commit:
+- a day's runs are merged tier by tier (a new run absorbs the runs before it that are no bigger), so a day
+  has a few runs and a record is copied a few times, not once per later revision;
+- a day whose patch records outgrow a quarter of its base is folded into a new base, at most
+  `FOLDS_PER_COMMIT` days per commit, the most overdue first;
+- past `MAX_PATCH_FILES` live patch files, the runs still live in the sparsest one are copied, as they are,
+  into the new patch file, so the old one can go.
+Merges, folds and copies move the records' bytes; nothing is parsed and encoded again.
+
+To merge a revision the store needs the stored record: its day's runs are read (small), and the base's
+record is read alone at its line (the index knows each paper's place in its day, the `.lines.json` file
+where that line is), so a revision costs a few small reads, not a 2 MB shard.
+
+A commit is copy-on-write: every new file gets a name no live file has (the generation counts up), they
+are fsynced together, then `manifest.json` is replaced atomically. That rename is the commit: a crash
 before it leaves the previous manifest, which names only complete files; a crash after it leaves the new one.
 Files the new manifest no longer names are deleted after it; whatever an interrupted commit or clean-up left
-behind (a stray shard of a generation that never committed, a half-written `.tmp`) is deleted on open, since
-the manifest does not name it. `add` is one commit for its whole batch: all of it, or none of it.
+behind is deleted on open, since the manifest does not name it. `add` is one commit for its whole batch.
 
-Only the touched days are written, and only what changed in them: a small change to an old day (a revised
-paper, typically) is written as a small delta shard after the day's base shard, and the day is rewritten
-whole once its deltas hold more than a quarter of its papers. One arXiv feed revises papers announced on a
-hundred different days; rewriting those hundred days whole would cost seconds per ingest. For the same
-reason a merge that needs one stored paper reads only that paper's line of a shard (see `ShardStorage`).
-
-Opening reads the manifest and the index files only, never the shards; days are read when asked for and kept
-in a small LRU cache. The index files are a log (one per commit), folded into one every 16 commits.
+Opening reads the manifest and the index files only; days are read when asked for and kept in a small LRU
+cache (`warm` fills it ahead of the reader). The index files are a log, one per commit, merged like a binary
+counter (a file absorbs the newer ones once they are as big as it), so there are a few of them.
 
 Decisions:
-- A revised paper stays in the day it was first listed (see `merge`): its day and date never move, so its
-  card keeps its number.
+- A revised paper stays in the day it was first listed (see `merge`): its day, date and place never move,
+  so its card keeps its number.
 - A missing manifest with shards still present is damage, not an empty store: `manifest.json` is written
   when a store is created, before any shard, so it can only go missing by hand or by disk failure. Opening
-  then refuses with `StoreError` and deletes nothing.
+  then refuses with `StoreError` and deletes nothing; so does a manifest of another format.
 - One PaperStore per directory, in one process: it holds an exclusive lock on `lock` (where the platform has
   flock), so a second opener (the CLI while the sidecar runs) gets a clear `StoreError` instead of two
   writers silently dropping each other's commits. Inside the process, calls are serialised by a lock, so
@@ -50,11 +65,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import threading
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,10 +83,13 @@ from .storage import (
     TEMP_SUFFIX,
     AtomicJSONStorage,
     CorruptFileError,
-    EncodedDocument,
     ShardStorage,
     fsync_dir,
     fsync_files,
+    line_records,
+    read_spans,
+    record_id,
+    table_records,
 )
 
 try:
@@ -77,16 +97,19 @@ try:
 except ImportError:  # Windows: no flock; one store per directory is then a convention only
     fcntl = None
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
-PAPERS = "papers"  # the TinyDB table of a day shard
-FOLD_SHARE = 0.25  # delta records beyond this share of a day's base shard: rewrite the day whole
-MAX_DELTAS = 8  # delta shards a day may have before they are merged into one
-MAX_INDEX_FILES = 16  # index files the manifest may list before they are folded into one
-WHOLE_DAY_AT = 40  # papers wanted from one uncached day before reading it whole beats finding their lines
+PAPERS = "papers"  # the TinyDB table of a base shard
+FOLDERS = ("days", "patches", "index")
+FOLD_SHARE = 0.25  # patch records beyond this share of a day's base: fold the day into a new base
+FOLDS_PER_COMMIT = 2  # days one commit folds at most, so that a commit writes a bounded number of files
+MAX_RUNS = 8  # runs of patch records a day may have before they are merged into one
+MAX_PATCH_FILES = 16  # live patch files before the sparsest one is emptied into the new one
 CACHE_DAYS = 8
+LINE_TABLES = 512  # base shards whose line offsets are kept in memory (4 KB each for 1,000 papers)
 
 _SHARD = TypeAdapter(dict[str, dict[str, Paper]])
+_RUN = TypeAdapter(dict[str, Paper])
 
 
 class StoreError(RuntimeError):
@@ -113,6 +136,10 @@ def _day_of(paper: Paper) -> str:
     return (paper.day or paper.date).isoformat()
 
 
+def _encode(paper: Paper) -> bytes:
+    return paper.__pydantic_serializer__.to_json(paper)  # model_dump_json, without the str round trip
+
+
 def _may_share_doi(stored_id: str, incoming_id: str) -> bool:
     # Two different arXiv papers can carry one journal DOI (a paper published with its companion): keep both.
     return not (
@@ -120,34 +147,70 @@ def _may_share_doi(stored_id: str, incoming_id: str) -> bool:
     )
 
 
+def _lines_file(base: str) -> str:
+    return base.removesuffix(".json") + ".lines.json"
+
+
 @dataclass(frozen=True)
-class _Part:
-    file: str  # relative to the store directory
-    papers: int
+class _Run:
+    """Records of one day in a patch file."""
+
+    file: str
+    offset: int
+    length: int
+    records: int
+
+
+@dataclass(frozen=True)
+class _Day:
+    papers: int  # papers listed on the day: the place the next new one takes
+    base: str
+    base_papers: int
+    runs: tuple[_Run, ...] = ()
+
+    def patch_records(self) -> int:
+        return sum(run.records for run in self.runs)
+
+    def files(self) -> Iterator[str]:
+        yield self.base
+        yield _lines_file(self.base)
+        yield from (run.file for run in self.runs)
+
+    def to_json(self) -> dict[str, Any]:
+        runs = [[run.file, run.offset, run.length, run.records] for run in self.runs]
+        return {"papers": self.papers, "base": [self.base, self.base_papers], "patches": runs}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> _Day:
+        base, base_papers = data["base"]
+        runs = tuple(_Run(str(f), int(o), int(n), int(r)) for f, o, n, r in data["patches"])
+        return cls(int(data["papers"]), str(base), int(base_papers), runs)
 
 
 @dataclass
 class _Manifest:
     generation: int = 0
-    days: dict[str, list[_Part]] = field(default_factory=dict)  # ISO day -> base shard, then delta shards
-    index: list[str] = field(default_factory=list)
+    days: dict[str, _Day] = field(default_factory=dict)  # ISO day -> its files
+    index: list[tuple[str, int]] = field(default_factory=list)  # index files and their entries, oldest first
 
     def files(self) -> set[str]:
-        return {part.file for parts in self.days.values() for part in parts} | set(self.index)
+        return {name for day in self.days.values() for name in day.files()} | {name for name, _ in self.index}
 
     def to_json(self) -> dict[str, Any]:
-        days = {day: [[part.file, part.papers] for part in parts] for day, parts in sorted(self.days.items())}
+        days = {iso: day.to_json() for iso, day in sorted(self.days.items())}
         return {"format": FORMAT, "generation": self.generation, "days": days, "index": self.index}
 
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path) -> _Manifest:
         if data.get("format") != FORMAT:
             raise StoreError(
-                f"{path} has format {data.get('format')!r}; this AcademicHub reads format {FORMAT}"
+                f"{path} has format {data.get('format')!r}; this AcademicHub reads format {FORMAT} (format 1 "
+                "was a development version): nothing was changed; move the directory away and fetch again"
             )
         try:
-            days = {day: [_Part(file, int(n)) for file, n in parts] for day, parts in data["days"].items()}
-            return cls(int(data["generation"]), days, [str(name) for name in data["index"]])
+            days = {iso: _Day.from_json(day) for iso, day in data["days"].items()}
+            index = [(str(name), int(entries)) for name, entries in data["index"]]
+            return cls(int(data["generation"]), days, index)
         except (KeyError, TypeError, ValueError) as err:
             raise StoreError(
                 f"{path} is not a paper store manifest ({err!r}); it was left untouched"
@@ -156,12 +219,12 @@ class _Manifest:
 
 @dataclass
 class _Index:
-    ids: dict[str, str] = field(default_factory=dict)  # paper id -> ISO day
+    ids: dict[str, str] = field(default_factory=dict)  # paper id -> "ISO day/place in the day"
     dois: dict[str, str] = field(default_factory=dict)  # doi_key -> paper id
     aliases: dict[str, str] = field(default_factory=dict)  # id of a record merged by DOI -> paper id
 
-    def __bool__(self) -> bool:
-        return bool(self.ids or self.dois or self.aliases)
+    def __len__(self) -> int:
+        return len(self.ids) + len(self.dois) + len(self.aliases)
 
     def match(self, paper: Paper) -> str | None:
         """The id under which this index knows `paper`, if it does."""
@@ -175,6 +238,10 @@ class _Index:
 
     def resolve(self, paper_id: str) -> str | None:
         return paper_id if paper_id in self.ids else self.aliases.get(paper_id)
+
+    def place(self, paper_id: str) -> tuple[str, int]:
+        day, _, place = self.ids[paper_id].partition("/")
+        return day, int(place or -1)
 
     def absorb(self, other: _Index | dict[str, Any]) -> None:
         data = other.to_json() if isinstance(other, _Index) else other
@@ -195,7 +262,7 @@ class _Batch:
         self.changed: dict[str, Paper] = {}  # paper id -> record to write, in arrival order
         self.added: set[str] = set()
         self.seen: set[str] = set()
-        self.new_keys = _Index()
+        self.new_keys = _Index()  # ids map to the day only; the commit gives them their places
 
     def take(self, paper: Paper) -> None:
         known = self.index.match(paper) or self.new_keys.match(paper)
@@ -239,6 +306,13 @@ class _Batch:
         )
 
 
+class _NewRun:
+    """A run the commit is about to write into its patch file."""
+
+    def __init__(self, records: list[bytes]) -> None:
+        self.records = records
+
+
 class PaperStore:
     """Papers by radar day, deduplicated across feeds, versions and DOIs; see the module docstring."""
 
@@ -247,8 +321,9 @@ class PaperStore:
         self._mutex = threading.RLock()
         self._cache: OrderedDict[str, dict[str, Paper]] = OrderedDict()  # ISO day -> papers by id, in order
         self._cache_days = cache_days
-        self._line_reads: Counter[str] = Counter()  # papers read line by line, per uncached day
-        for sub in ("days", "index"):
+        self._line_tables: OrderedDict[str, array[int]] = OrderedDict()  # base shard -> its line offsets
+        self._runs_read: dict[_Run, list[bytes]] = {}  # during one add: runs already read
+        for sub in FOLDERS:
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
         self._lock: IO[str] | None = _lock_directory(self.data_dir)
         try:
@@ -266,16 +341,19 @@ class PaperStore:
         """Store a batch (a feed, or several) in one atomic commit, merging every paper already known."""
         with self._mutex:
             self._check_open()
-            batch = list(papers)
-            stored = self._fetch(
-                {known for paper in batch if (known := self._index.match(paper)) is not None}
-            )
-            folded = _Batch(self._index, stored)
-            for paper in batch:
-                folded.take(paper)
-            if folded.changed:
-                self._commit(folded)
-            return folded.report(len(batch))
+            try:
+                batch = list(papers)
+                stored = self._fetch(
+                    {known for paper in batch if (known := self._index.match(paper)) is not None}
+                )
+                folded = _Batch(self._index, stored)
+                for paper in batch:
+                    folded.take(paper)
+                if folded.changed:
+                    self._commit(folded)
+                return folded.report(len(batch))
+            finally:
+                self._runs_read.clear()
 
     def get(self, paper_id: str) -> Paper | None:
         with self._mutex:
@@ -295,6 +373,21 @@ class PaperStore:
             self._check_open()
             iso = day.isoformat()
             return list(self._day_papers(iso).values()) if iso in self._manifest.days else []
+
+    def warm(self, days: Iterable[dt.date] | None = None) -> None:
+        """Read days into the cache ahead of the reader: by default the latest ones, as many as it holds.
+        Takes a few milliseconds a day; the service calls it in a worker thread after opening, so that the
+        first listing of a recent day is already a cache hit."""
+        wanted = (
+            [day.isoformat() for day in days]
+            if days is not None
+            else sorted(self._manifest.days)[-self._cache_days :]
+        )
+        for iso in reversed(wanted[-self._cache_days :]):  # the latest last: it ends most recently used
+            with self._mutex:  # day by day, so that a reader waits for one day at most
+                self._check_open()
+                if iso in self._manifest.days:
+                    self._day_papers(iso)
 
     def days(self) -> list[dt.date]:
         with self._mutex:
@@ -316,6 +409,7 @@ class PaperStore:
     def close(self) -> None:
         with self._mutex:
             self._cache.clear()
+            self._line_tables.clear()
             if self._lock is not None:
                 self._lock.close()  # releases the flock
                 self._lock = None
@@ -340,15 +434,15 @@ class PaperStore:
         if shards:
             raise StoreError(
                 f"{path} is missing but {len(shards)} shard files remain in {self.data_dir}: the store is "
-                "damaged. Nothing was deleted; restore manifest.json from a backup, or move days/ and index/ "
-                "away to start an empty store."
+                "damaged. Nothing was deleted; restore manifest.json from a backup, or move days/, patches/ "
+                "and index/ away to start an empty store."
             )
         manifest = _Manifest()
         AtomicJSONStorage(path).write(manifest.to_json())  # from here on, a missing manifest means damage
         return manifest
 
     def _files_on_disk(self) -> Iterator[str]:
-        for sub in ("days", "index"):
+        for sub in FOLDERS:
             for entry in os.scandir(self.data_dir / sub):
                 if entry.is_file():
                     yield f"{sub}/{entry.name}"
@@ -362,15 +456,18 @@ class PaperStore:
 
     def _load_index(self) -> _Index:
         index = _Index()
-        for name in self._manifest.index:
-            try:
-                data = AtomicJSONStorage(self.data_dir / name).read()
-            except CorruptFileError as err:
-                raise StoreError(str(err)) from err
-            if data is None:
-                raise StoreError(self._missing(name))
-            index.absorb(data)
+        for name, _ in self._manifest.index:
+            index.absorb(self._read_index_file(name))
         return index
+
+    def _read_index_file(self, name: str) -> dict[str, Any]:
+        try:
+            data = AtomicJSONStorage(self.data_dir / name).read()
+        except CorruptFileError as err:
+            raise StoreError(str(err)) from err
+        if data is None:
+            raise StoreError(self._missing(name))
+        return data
 
     def _missing(self, name: str) -> str:
         return (
@@ -378,34 +475,45 @@ class PaperStore:
             "damaged (files removed by hand or a disk error); restore it from a backup"
         )
 
+    def _damaged(self, name: str, why: str) -> str:
+        return f"{self.data_dir / name} is damaged ({why}); it was left untouched: restore it from a backup"
+
     # -- reading ---------------------------------------------------------------------------------------------
 
     def _check_open(self) -> None:
         if self._lock is None:
             raise StoreError(f"the paper store {self.data_dir} is closed")
 
-    def _read_part(self, part: _Part) -> Iterable[Paper]:
-        path = self.data_dir / part.file
+    def _read_bytes(self, name: str, spans: Iterable[tuple[int, int]] | None = None) -> list[bytes]:
+        path = self.data_dir / name
         try:
-            tables = _SHARD.validate_json(path.read_bytes())
+            return [path.read_bytes()] if spans is None else read_spans(path, spans)
         except FileNotFoundError:
-            raise StoreError(self._missing(part.file)) from None
+            raise StoreError(self._missing(name)) from None
+        except CorruptFileError as err:
+            raise StoreError(str(err)) from err
+
+    def _parse(self, name: str, adapter: TypeAdapter[Any], data: bytes) -> Any:
+        try:
+            return adapter.validate_json(data)
         except ValidationError as err:
             problem = err.errors()[0]
-            raise StoreError(
-                f"{path} is damaged ({err.error_count()} problems; first: {problem['msg']} at "
-                f"{problem['loc']}); it was left untouched: restore it from a backup"
-            ) from err
-        return tables.get(PAPERS, {}).values()
+            why = f"{err.error_count()} problems; first: {problem['msg']} at {problem['loc']}"
+            raise StoreError(self._damaged(name, why)) from err
 
     def _day_papers(self, day: str) -> dict[str, Paper]:
         cached = self._cache.get(day)
         if cached is not None:
             self._cache.move_to_end(day)
             return cached
-        papers: dict[str, Paper] = {}
-        for part in self._manifest.days.get(day, []):
-            papers.update((paper.id, paper) for paper in self._read_part(part))  # a later part wins, in place
+        entry = self._manifest.days[day]
+        (data,) = self._read_bytes(entry.base)
+        papers = {paper.id: paper for paper in self._parse(entry.base, _SHARD, data).get(PAPERS, {}).values()}
+        for run in entry.runs:  # a later record replaces an earlier one in place; a new paper comes last
+            (lines,) = self._read_bytes(run.file, [(run.offset, run.length)])
+            papers.update(
+                (paper.id, paper) for paper in self._parse(run.file, _RUN, b"{%s}" % lines).values()
+            )
         self._remember(day, papers)
         return papers
 
@@ -416,39 +524,80 @@ class PaperStore:
             self._cache.popitem(last=False)
 
     def _fetch(self, paper_ids: set[str]) -> dict[str, Paper]:
-        """Stored papers by id: whole days where many are wanted or cached, single lines otherwise."""
+        """Stored papers by id: from the cache, else each record read on its own."""
         wanted: dict[str, list[str]] = {}
         for paper_id in paper_ids:
-            wanted.setdefault(self._index.ids[paper_id], []).append(paper_id)
+            wanted.setdefault(self._index.place(paper_id)[0], []).append(paper_id)
         found: dict[str, Paper] = {}
         for day, ids in wanted.items():
-            if day in self._cache or len(ids) + self._line_reads[day] >= WHOLE_DAY_AT:
+            if day in self._cache:
                 papers = self._day_papers(day)
-                found.update((paper_id, papers[paper_id]) for paper_id in ids if paper_id in papers)
             else:
-                self._line_reads[day] += len(ids)  # one get() after another on a day ends in reading it whole
-                found.update(self._find_lines(day, ids))
+                records = self._stored_records(day, ids)
+                papers = {pid: self._parse_record(day, record) for pid, record in records.items()}
+                if len(papers) < len(ids):  # the base is not where the index says: let the whole read decide
+                    papers = self._day_papers(day)
+            found.update((paper_id, papers[paper_id]) for paper_id in ids if paper_id in papers)
         if lost := paper_ids - found.keys():
             raise StoreError(
                 f"the index of {self.data_dir} names papers no shard holds ({sorted(lost)[:3]}...)"
             )
         return found
 
-    def _find_lines(self, day: str, paper_ids: list[str]) -> dict[str, Paper]:
-        found: dict[str, Paper] = {}
-        for part in reversed(self._manifest.days.get(day, [])):  # the newest delta holds the latest record
-            wanted = [paper_id for paper_id in paper_ids if paper_id not in found]
+    def _parse_record(self, day: str, record: bytes) -> Paper:
+        try:
+            return Paper.model_validate_json(record)
+        except ValidationError as err:
+            raise StoreError(f"a stored record of {day} in {self.data_dir} is damaged ({err})") from err
+
+    def _stored_records(self, day: str, paper_ids: list[str]) -> dict[str, bytes]:
+        """The latest records of these papers of `day`: in its patch runs, else at their lines of its base."""
+        entry = self._manifest.days.get(day)
+        if entry is None:
+            return {}
+        patched = self._patch_records(entry)
+        found = {paper_id: patched[paper_id] for paper_id in paper_ids if paper_id in patched}
+        places = {paper_id: self._index.place(paper_id)[1] for paper_id in paper_ids if paper_id not in found}
+        in_base = [(paper_id, place) for paper_id, place in places.items() if 0 <= place < entry.base_papers]
+        if in_base:
+            lines = self._line_table(entry.base)
+            spans = [(lines[place], lines[place + 1] - lines[place]) for _, place in in_base]
             try:
-                records = ShardStorage(self.data_dir / part.file).find_records(wanted) if wanted else {}
-            except FileNotFoundError:
-                raise StoreError(self._missing(part.file)) from None
-            except CorruptFileError as err:
-                raise StoreError(str(err)) from err
-            found.update((paper_id, Paper.model_validate(record)) for paper_id, record in records.items())
-        if len(found) < len(paper_ids):  # not found line by line: let the whole read decide
-            papers = self._day_papers(day)
-            found.update((paper_id, papers[paper_id]) for paper_id in paper_ids if paper_id in papers)
+                lines_read = self._read_bytes(entry.base, spans)
+            except StoreError:  # shorter than written: let the whole read say what is wrong
+                return found
+            for (paper_id, _), line in zip(in_base, lines_read, strict=True):
+                if (record := _record_of(line, paper_id)) is not None:
+                    found[paper_id] = record
         return found
+
+    def _patch_records(self, entry: _Day) -> dict[str, bytes]:
+        records: dict[str, bytes] = {}
+        for run in entry.runs:
+            records.update((record_id(record), record) for record in self._run_records(run))
+        return records
+
+    def _run_records(self, run: _Run) -> list[bytes]:
+        records = self._runs_read.get(run)
+        if records is None:
+            (lines,) = self._read_bytes(run.file, [(run.offset, run.length)])
+            records = self._runs_read[run] = line_records(lines)
+        return records
+
+    def _line_table(self, base: str) -> array[int]:
+        lines = self._line_tables.get(base)
+        if lines is None:
+            name = _lines_file(base)
+            (data,) = self._read_bytes(name)
+            try:
+                lines = array("q", json.loads(data))
+            except (ValueError, TypeError) as err:
+                raise StoreError(self._damaged(name, str(err))) from err
+            self._line_tables[base] = lines
+            while len(self._line_tables) > LINE_TABLES:
+                self._line_tables.popitem(last=False)
+        self._line_tables.move_to_end(base)
+        return lines
 
     # -- committing ------------------------------------------------------------------------------------------
 
@@ -457,72 +606,162 @@ class PaperStore:
         self._next_generation += 1  # never reused, even if this commit fails half-way
         changes = batch.by_day()
         manifest = _Manifest(generation, dict(self._manifest.days), list(self._manifest.index))
+        new_keys = self._place_new_papers(batch, changes)
         written: list[Path] = []
-        rewritten: dict[str, dict[str, Paper]] = {}
         try:
-            for day, papers in changes.items():
-                manifest.days[day] = self._write_day(day, papers, generation, written, rewritten)
-            manifest.index = self._write_index(batch.new_keys, generation, written)
+            encoded = {day: {paper.id: _encode(paper) for paper in papers} for day, papers in changes.items()}
+            for day in encoded.keys() - self._manifest.days.keys():
+                manifest.days[day] = self._write_base(
+                    day, generation, list(encoded.pop(day).values()), written
+                )
+            for day in self._overdue(manifest.days, encoded):
+                manifest.days[day] = self._fold(
+                    day, manifest.days[day], encoded.pop(day, {}), generation, written
+                )
+            planned = {day: self._plan_runs(manifest.days[day], records) for day, records in encoded.items()}
+            planned.update(self._relocate_sparsest(manifest.days, planned))
+            for day, runs in self._write_patch(planned, generation, written).items():
+                manifest.days[day] = replace(manifest.days[day], runs=runs)
+            for day, count in new_keys.counts.items():
+                manifest.days[day] = replace(manifest.days[day], papers=count)
+            manifest.index = self._write_index(new_keys.index, generation, written)
             fsync_files(written)
-            fsync_dir(self.data_dir / "days")
-            fsync_dir(self.data_dir / "index")
+            for sub in {path.parent for path in written}:
+                fsync_dir(sub)
             AtomicJSONStorage(self.data_dir / MANIFEST).write(manifest.to_json())
         except BaseException:
             on_disk = self._generation_on_disk()
             if on_disk == generation:  # interrupted after the rename: the commit stands
-                self._adopt(manifest, batch, changes, rewritten)
+                self._adopt(manifest, new_keys.index, changes)
             elif on_disk is not None:  # nothing was committed (unreadable: leave it to the next open)
                 _remove([*written, *(path.with_name(path.name + TEMP_SUFFIX) for path in written)])
             raise
-        _remove([self.data_dir / name for name in self._adopt(manifest, batch, changes, rewritten)])
+        _remove([self.data_dir / name for name in self._adopt(manifest, new_keys.index, changes)])
 
-    def _write_day(
-        self,
-        day: str,
-        changes: list[Paper],
-        generation: int,
-        written: list[Path],
-        rewritten: dict[str, dict[str, Paper]],
-    ) -> list[_Part]:
-        parts = self._manifest.days.get(day, [])
-        base, deltas = (parts[0], parts[1:]) if parts else (None, [])
-        if base is None or sum(part.papers for part in deltas) + len(changes) > base.papers * FOLD_SHARE:
-            papers = dict(self._day_papers(day)) if base else {}
-            papers.update((paper.id, paper) for paper in changes)
-            rewritten[day] = papers
-            return [self._write_part(day, generation, papers.values(), written)]
-        if len(deltas) >= MAX_DELTAS:
-            merged: dict[str, Paper] = {}
-            for part in deltas:
-                merged.update((paper.id, paper) for paper in self._read_part(part))
-            merged.update((paper.id, paper) for paper in changes)
-            return [base, self._write_part(day, generation, merged.values(), written)]
-        return [*parts, self._write_part(day, generation, changes, written)]
+    def _place_new_papers(self, batch: _Batch, changes: dict[str, list[Paper]]) -> _Placed:
+        """The index entries of the batch's new papers, each with its place in its day: after the day's
+        papers, in arrival order, which is the order the day lists them."""
+        placed = _Placed(_Index(dois=batch.new_keys.dois, aliases=batch.new_keys.aliases), {})
+        for day, papers in changes.items():
+            count = self._manifest.days[day].papers if day in self._manifest.days else 0
+            for paper in papers:
+                if paper.id in batch.added:
+                    placed.index.ids[paper.id] = f"{day}/{count}"
+                    count += 1
+            placed.counts[day] = count
+        return placed
 
-    def _write_part(self, day: str, generation: int, papers: Iterable[Paper], written: list[Path]) -> _Part:
-        name = f"days/{day}.{generation:06d}.json"
+    def _overdue(self, days: dict[str, _Day], encoded: dict[str, dict[str, bytes]]) -> list[str]:
+        """The days to fold into new bases now: those whose patch records, this commit's included, outgrow
+        their share of the base; the most overdue first, a few per commit (the others wait for the next)."""
+        shares = {}
+        for iso, day in days.items():
+            patched = day.patch_records() + len(encoded.get(iso, ()))
+            if patched > FOLD_SHARE * day.base_papers:
+                shares[iso] = patched / max(day.base_papers, 1)
+        return sorted(shares, key=shares.__getitem__, reverse=True)[:FOLDS_PER_COMMIT]
+
+    def _fold(
+        self, iso: str, day: _Day, changes: dict[str, bytes], generation: int, written: list[Path]
+    ) -> _Day:
+        (data,) = self._read_bytes(day.base)
+        try:
+            base = table_records(data, PAPERS)
+        except CorruptFileError as err:
+            raise StoreError(self._damaged(day.base, str(err))) from err
+        records = {record_id(record): record for record in base}
+        for run in day.runs:
+            records.update((record_id(record), record) for record in self._run_records(run))
+        records.update(changes)
+        return self._write_base(iso, generation, list(records.values()), written)
+
+    def _write_base(self, iso: str, generation: int, records: list[bytes], written: list[Path]) -> _Day:
+        name = f"days/{iso}.{generation:06d}.json"
         path = self.data_dir / name
         written.append(path)
-        documents = {
-            str(n): EncodedDocument(paper.model_dump_json()) for n, paper in enumerate(papers, start=1)
-        }
-        ShardStorage(path, durable=False).write({PAPERS: documents})
-        return _Part(name, len(documents))
+        (run,) = ShardStorage(path, durable=False).write_runs({PAPERS: [records]})[PAPERS]
+        lines = self.data_dir / _lines_file(name)
+        written.append(lines)
+        AtomicJSONStorage(lines, durable=False).write_text(json.dumps(run.lines, separators=(",", ":")))
+        self._line_tables[name] = array("q", run.lines)
+        return _Day(len(records), name, len(records))
 
-    def _write_index(self, new_keys: _Index, generation: int, written: list[Path]) -> list[str]:
+    def _plan_runs(self, day: _Day, records: dict[str, bytes]) -> list[_Run | _NewRun]:
+        """The day's runs once this commit's records are added: a new run that has absorbed the runs
+        before it no bigger than itself (tier by tier, so a record is copied a few times over its life)."""
+        runs: list[_Run | _NewRun] = list(day.runs)
+        merged = records
+        while runs and (runs[-1].records <= len(merged) or len(runs) >= MAX_RUNS):
+            older = {record_id(record): record for record in self._run_records(runs.pop())}
+            older.update(merged)  # an older record keeps its place; the newer one's text wins
+            merged = older
+        return [*runs, _NewRun(list(merged.values()))]
+
+    def _relocate_sparsest(
+        self, days: dict[str, _Day], planned: dict[str, list[_Run | _NewRun]]
+    ) -> dict[str, list[_Run | _NewRun]]:
+        """Past MAX_PATCH_FILES live patch files, the runs left in the one with the fewest live records,
+        copied as they are into the new patch file (each keeps its place among its day's runs)."""
+        live: Counter[str] = Counter()
+        for iso, day in days.items():
+            for run in planned.get(iso, day.runs):
+                if isinstance(run, _Run):
+                    live[run.file] += run.records
+        if not planned or len(live) < MAX_PATCH_FILES:  # (a commit without a patch file adds none)
+            return {}
+        sparsest = min(live, key=lambda name: (live[name], name))
+        moved = {}
+        for iso, day in days.items():
+            runs = planned.get(iso, list(day.runs))
+            if any(isinstance(run, _Run) and run.file == sparsest for run in runs):
+                moved[iso] = [
+                    _NewRun(self._run_records(run)) if isinstance(run, _Run) and run.file == sparsest else run
+                    for run in runs
+                ]
+        return moved
+
+    def _write_patch(
+        self, planned: dict[str, list[_Run | _NewRun]], generation: int, written: list[Path]
+    ) -> dict[str, tuple[_Run, ...]]:
+        """Write the planned new runs into this commit's patch file; the days' runs as written."""
+        if not planned:
+            return {}
+        tables = {
+            iso: [run.records for run in runs if isinstance(run, _NewRun)]
+            for iso, runs in sorted(planned.items())
+        }
+        name = f"patches/{generation:06d}.json"
+        path = self.data_dir / name
+        written.append(path)
+        landed = ShardStorage(path, durable=False).write_runs(tables)
+        days = {}
+        for iso, runs in planned.items():
+            placed = iter(landed[iso])
+            days[iso] = tuple(
+                _Run(name, (spot := next(placed)).offset, spot.length, spot.records)
+                if isinstance(run, _NewRun)
+                else run
+                for run in runs
+            )
+        return days
+
+    def _write_index(self, new_keys: _Index, generation: int, written: list[Path]) -> list[tuple[str, int]]:
+        """Log the new index entries; merge the newest files while the newer is as big (a binary counter:
+        a few files, and each entry rewritten a few times, however many commits)."""
+        files = list(self._manifest.index)
         if not new_keys:
-            return list(self._manifest.index)
+            return files
+        merged = new_keys
+        while files and len(merged) >= files[-1][1]:
+            older = _Index()
+            older.absorb(self._read_index_file(files.pop()[0]))
+            older.absorb(merged)
+            merged = older
         name = f"index/{generation:06d}.json"
         path = self.data_dir / name
         written.append(path)
-        if len(self._manifest.index) >= MAX_INDEX_FILES:
-            everything = _Index()
-            everything.absorb(self._index)
-            everything.absorb(new_keys)
-            AtomicJSONStorage(path, durable=False).write(everything.to_json())
-            return [name]
-        AtomicJSONStorage(path, durable=False).write(new_keys.to_json())
-        return [*self._manifest.index, name]
+        AtomicJSONStorage(path, durable=False).write(merged.to_json())
+        return [*files, (name, len(merged))]
 
     def _generation_on_disk(self) -> int | None:
         try:
@@ -531,23 +770,36 @@ class PaperStore:
         except (OSError, ValueError, TypeError):
             return None
 
-    def _adopt(
-        self,
-        manifest: _Manifest,
-        batch: _Batch,
-        changes: dict[str, list[Paper]],
-        rewritten: dict[str, dict[str, Paper]],
-    ) -> set[str]:
+    def _adopt(self, manifest: _Manifest, new_keys: _Index, changes: dict[str, list[Paper]]) -> set[str]:
         """Make a committed manifest the store's state; returns the files it no longer names."""
         superseded = self._manifest.files() - manifest.files()
+        new_days = changes.keys() - self._manifest.days.keys()
         self._manifest = manifest
-        self._index.absorb(batch.new_keys)
-        for day, papers in changes.items():
-            if day in rewritten:
-                self._remember(day, rewritten[day])
-            elif (cached := self._cache.get(day)) is not None:
+        self._index.absorb(new_keys)
+        for iso, papers in changes.items():
+            if iso in new_days:
+                self._remember(iso, {paper.id: paper for paper in papers})
+            elif (cached := self._cache.get(iso)) is not None:
                 cached.update((paper.id, paper) for paper in papers)
+        for name in superseded:
+            self._line_tables.pop(name, None)
         return superseded
+
+
+def _record_of(line: bytes, paper_id: str) -> bytes | None:
+    """The record on a base's line, if it is the one the index expects there (a base rewritten by hand, in
+    another layout, is read whole instead)."""
+    try:
+        records = line_records(line)
+        return records[0] if len(records) == 1 and record_id(records[0]) == paper_id else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass
+class _Placed:
+    index: _Index
+    counts: dict[str, int]  # day -> papers listed on it once the commit is in
 
 
 def _remove(paths: Iterable[Path]) -> None:

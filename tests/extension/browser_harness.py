@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
@@ -12,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from playwright.async_api import BrowserContext, Page, Playwright, Route, Worker
+
+from academichub.cli import main as academichub_main
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into, uninstall_from
 from academichub.paths import Paths
-from playwright.async_api import BrowserContext, Page, Playwright, Route, Worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -41,13 +45,14 @@ class LibraryDir:
 
 
 def run_cli(data_dir: Path, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "academichub.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"academichub {' '.join(args)} failed ({done.returncode}): {done.stderr}")
-    return done.stdout
+    """`academichub --data-dir DATA_DIR ARGS`, run in this process (a Python start per call would cost a
+    second each); returns what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = academichub_main(["--data-dir", str(data_dir), *args])
+    if status != 0:
+        raise RuntimeError(f"academichub {' '.join(args)} failed ({status}): {err.getvalue()}")
+    return out.getvalue()
 
 
 def make_library(
@@ -99,9 +104,13 @@ def start_sidecar(data_dir: Path) -> subprocess.Popen[bytes]:
     """`academichub serve` on the data dir, run by the test itself (not through native messaging)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "academichub.cli", "--data-dir", str(data_dir), "serve"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    wait_for(lambda: (sidecar_runtime(data_dir) or {}).get("pid") == process.pid, what="the sidecar to listen")
+    wait_for(
+        lambda: (sidecar_runtime(data_dir) or {}).get("pid") == process.pid, what="the sidecar to listen"
+    )
     return process
 
 
@@ -181,13 +190,22 @@ async def launch_extension(
         env["LANGUAGE"] = lang.replace("-", "_")
         env["LANG"] = f"{lang.replace('-', '_')}.UTF-8"
     context = await playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, headless=True, args=args, env=env,
-        locale=lang or "en-US", viewport={"width": 1000, "height": 800},
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=args,
+        env=env,
+        locale=lang or "en-US",
+        viewport={"width": 1000, "height": 800},
     )
     # Offline: arxiv.org answers with a plain page (a paper opened from a card), tests route their own pages
     # over it, and nothing else leaves the machine.
     await context.route("https://arxiv.org/**", arxiv_stand_in)
-    worker = context.service_workers[0] if context.service_workers else await context.wait_for_event("serviceworker")
+    worker = (
+        context.service_workers[0]
+        if context.service_workers
+        else await context.wait_for_event("serviceworker")
+    )
     return ExtensionBrowser(context, worker, profile)
 
 
@@ -206,9 +224,10 @@ async def sidecar_api(data_dir: Path, method: str, path: str, body: Any = None) 
     assert runtime, f"no sidecar runs for {data_dir}"
     token = (Paths.under(data_dir).state / "token").read_text().strip()
     url = f"http://127.0.0.1:{runtime['port']}/api/v1{path}"
-    async with aiohttp.ClientSession() as session, session.request(
-        method, url, json=body, headers={"Authorization": f"Bearer {token}"}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"}) as response,
+    ):
         data = await response.json() if "json" in response.content_type else await response.text()
         if response.status >= 400:
             raise AssertionError(f"{method} {path}: {response.status} {data}")

@@ -18,9 +18,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="the browser tests need Playwright (pip install -e '.[test]')")
 
-from playwright.async_api import Playwright, async_playwright  # noqa: E402
-
-from browser_harness import (  # noqa: E402
+from browser_harness import (
     CHROMIUM,
     ExtensionBrowser,
     LibraryDir,
@@ -29,6 +27,7 @@ from browser_harness import (  # noqa: E402
     sidecar_api,
     stop_sidecar,
 )
+from playwright.async_api import Playwright, async_playwright
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"the browser tests need Debian's Chromium at {CHROMIUM}", allow_module_level=True)
@@ -76,12 +75,18 @@ async def extension(
 
 @pytest.fixture(scope="session")
 async def extension_zh(
-    playwright: Playwright, library: LibraryDir, extension: ExtensionBrowser,
+    playwright: Playwright,
+    library: LibraryDir,
+    extension: ExtensionBrowser,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[ExtensionBrowser]:
-    # After `extension`, so its sidecar is up and this browser's host finds it rather than racing to start one.
+    # After `extension`: its sidecar is up, so this browser's host finds it rather than racing to start one.
     browser = await launch_extension(
-        playwright, tmp_path_factory.mktemp("profile-zh"), data_dir=library.path, native_host=True, lang="zh-CN"
+        playwright,
+        tmp_path_factory.mktemp("profile-zh"),
+        data_dir=library.path,
+        native_host=True,
+        lang="zh-CN",
     )
     yield browser
     await browser.close()

@@ -15,7 +15,9 @@ HIGHLIGHT_JS = ROOT / "extension" / "content" / "highlight.js"
 @pytest.fixture(scope="module")
 async def page(extension: ExtensionBrowser) -> AsyncIterator[Page]:
     page = await extension.context.new_page()
-    await page.goto("https://arxiv.org/help/highlight")  # a blank arXiv stand-in: no content script runs there
+    await page.goto(
+        "https://arxiv.org/help/highlight"
+    )  # a blank arXiv stand-in: no content script runs there
     await page.add_script_tag(path=HIGHLIGHT_JS)
     yield page
     await page.close()
@@ -45,9 +47,15 @@ async def run(page: Page, html: str, script: str) -> dict:
     ("html", "text"),
     [
         ("<span class='descriptor'>Title:</span>\nGraph nets\n", "\nGraph nets\n"),
-        ("Bound <span class='MathJax_Preview'></span><span class='MathJax'><span>O(1)</span></span>"
-         "<script type='math/tex'>O(1)</script> caching", "Bound  caching"),
-        ("Bound <mjx-container class='MathJax'><mjx-math>O</mjx-math></mjx-container> caching", "Bound  caching"),
+        (
+            "Bound <span class='MathJax_Preview'></span><span class='MathJax'><span>O(1)</span></span>"
+            "<script type='math/tex'>O(1)</script> caching",
+            "Bound  caching",
+        ),
+        (
+            "Bound <mjx-container class='MathJax'><mjx-math>O</mjx-math></mjx-container> caching",
+            "Bound  caching",
+        ),
         ("A <mark class='academichub academichub-hit'>graph</mark> net", "A  net"),
         ("Lin &amp; $a&lt;b$ <b>bold</b>", "Lin & $a<b$ bold"),
     ],
@@ -72,8 +80,16 @@ async def test_an_entry_is_read_as_its_own_text_without_labels_or_typeset_math(
         ("price \\$5 and $5$ x", [[8, 9], [15, 16]], ["5"]),
         ("two\nlines of text", [[0, 9]], ["two\nlines"]),
     ],
-    ids=["two-in-one-node", "across-elements", "across-arxiv-search-hit", "unsorted-overlapping-outside",
-         "inside-tex-skipped", "display-and-paren-tex", "escaped-dollar-is-text", "across-a-line-break"],
+    ids=[
+        "two-in-one-node",
+        "across-elements",
+        "across-arxiv-search-hit",
+        "unsorted-overlapping-outside",
+        "inside-tex-skipped",
+        "display-and-paren-tex",
+        "escaped-dollar-is-text",
+        "across-a-line-break",
+    ],
 )
 async def test_spans_become_marks_and_the_text_stays_the_same(
     page: Page, html: str, spans: list, marks: list[str]
@@ -120,8 +136,10 @@ async def test_spans_are_dropped_when_the_page_rewrote_the_entry(page: Page) -> 
 async def test_a_shortened_abstract_gets_the_full_abstracts_marks_up_to_where_it_ends(page: Page) -> None:
     out = await run(
         page,
-        "<span id='short'>\n  We study diffusion policies for legged robots&hellip;\n  <a class='x'>More</a></span>"
-        "<span id='full'>\n  We study diffusion policies for legged robots on rough terrain. Diffusion wins.\n</span>",
+        "<span id='short'>\n  We study diffusion policies for legged robots&hellip;\n"
+        "  <a class='x'>More</a></span>"
+        "<span id='full'>\n  We study diffusion policies for legged robots on rough terrain. "
+        "Diffusion wins.\n</span>",
         """const full = O.readText(box.querySelector('#full'));
            const short = O.readText(box.querySelector('#short'), 'a.x');
            const at = full.text.indexOf('diffusion policies');

@@ -52,8 +52,9 @@ async def test_starting_the_browser_starts_the_sidecar_detached(
     for fd in (0, 1, 2):
         assert os.readlink(f"/proc/{pid}/fd/{fd}") == "/dev/null"
     assert Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[-2:] == [b"serve", b""]
-    kept = await kept_sidecar(extension)
-    assert kept == {"port": runtime["port"], "token": (library.paths.state / "token").read_text().strip()}
+    await kept_port_becomes(extension, runtime["port"])
+    token = (library.paths.state / "token").read_text().strip()
+    assert await kept_sidecar(extension) == {"port": runtime["port"], "token": token}
 
 
 async def test_on_startup_launches_the_sidecar(extension: ExtensionBrowser, library: LibraryDir) -> None:

@@ -20,7 +20,9 @@ async def followed_keys(library: LibraryDir) -> list[str]:
     return [s["key"] for s in (await sidecar_api(library.path, "GET", "/sources"))["sources"]]
 
 
-async def test_a_source_is_added_by_name_and_removed(extension: ExtensionBrowser, library: LibraryDir) -> None:
+async def test_a_source_is_added_by_name_and_removed(
+    extension: ExtensionBrowser, library: LibraryDir
+) -> None:
     page = await options_page(extension)
     assert await page.locator("#followed li").count() == len(await followed_keys(library))
     await page.get_by_label("Add a source").fill("cs.RO")
@@ -39,7 +41,9 @@ async def test_an_unknown_source_is_refused_with_the_reason(extension: Extension
     page = await options_page(extension)
     await page.get_by_label("Add a source").fill("Journal of Nothing At All")
     await page.get_by_role("button", name="Add", exact=True).click()
-    await expect(page.locator("#sources-message")).to_contain_text("Not saved: no source 'Journal of Nothing At All'")
+    await expect(page.locator("#sources-message")).to_contain_text(
+        "Not saved: no source 'Journal of Nothing At All'"
+    )
     await expect(page.locator("#sources-message")).to_have_class("message error")
     await page.close()
 

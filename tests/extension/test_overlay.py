@@ -6,7 +6,7 @@ breaks while the sidecar is down, and the marks come as soon as it is up."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,12 @@ SEARCH = "https://arxiv.org/search/?query=diffusion&searchtype=all"
 # On the recorded cs.AI listing: entry -> (badge, marks in the title, marks in the abstract, marks in authors)
 LISTING_MARKS = {
     "2606.20560": ("Garcia", [], [], ["Ravi Garcia"]),
-    "2606.18186": ("diffusion policies", ["Diffusion Policies"], ["diffusion policies", "diffusion policies"], []),
+    "2606.18186": (
+        "diffusion policies",
+        ["Diffusion Policies"],
+        ["diffusion policies", "diffusion policies"],
+        [],
+    ),
     "2603.09555": ("caching", ["Caching"], [], []),
     "2602.06014": ("bandits", ["Thompson Sampling"], ["Thompson sampling"] * 3, []),
 }
@@ -37,22 +42,27 @@ async def mathjax_typeset(page: Page) -> None:
     await page.wait_for_function(
         """() => window.MathJax?.isReady && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running
                  && document.querySelectorAll('.MathJax').length > 0
-                 && document.querySelectorAll('.MathJax_Processing, .MathJax_Preview:not(:empty)').length === 0""",
+                 && !document.querySelector('.MathJax_Processing, .MathJax_Preview:not(:empty)')""",
         timeout=20_000,
     )
 
 
-async def serve_arxiv(context: BrowserContext | Page, pages: dict[str, str], mathjax: bool = False) -> None:
-    """arxiv.org from recordings: each document from its file, MathJax from node_modules, the rest 404."""
+async def serve_arxiv(
+    target: BrowserContext | Page, pages: dict[str, str], mathjax: bool = False
+) -> Callable[[], Awaitable[None]]:
+    """arxiv.org from recordings: each document from its file, MathJax from node_modules, the rest 404.
+    Returns what takes these routes away again (and only these)."""
 
     async def fulfil(route: Route) -> None:
         url = route.request.url
         for prefix, name in pages.items():
             if url.startswith(prefix):
                 html = (PAGES / name).read_text()
-                await route.fulfill(content_type="text/html", body=page_with_mathjax(html) if mathjax else html)
+                await route.fulfill(
+                    content_type="text/html", body=page_with_mathjax(html) if mathjax else html
+                )
                 return
-        await route.fulfill(status=404, body="")
+        await route.fallback()  # the browser's stand-in for the rest of arxiv.org
 
     async def mathjax_file(route: Route) -> None:
         path = MATHJAX / route.request.url.split("/MathJax-2.7.3/", 1)[1].split("?")[0]
@@ -61,17 +71,26 @@ async def serve_arxiv(context: BrowserContext | Page, pages: dict[str, str], mat
         else:
             await route.fulfill(status=404, body="")
 
-    await context.route("https://arxiv.org/**", fulfil)
-    await context.route("https://static.arxiv.org/MathJax-2.7.3/**", mathjax_file)
+    await target.route("https://arxiv.org/**", fulfil)
+    await target.route("https://static.arxiv.org/MathJax-2.7.3/**", mathjax_file)
+
+    async def remove() -> None:
+        await target.unroute("https://arxiv.org/**", fulfil)
+        await target.unroute("https://static.arxiv.org/MathJax-2.7.3/**", mathjax_file)
+
+    return remove
 
 
 @pytest.fixture(scope="module")
 async def radar(extension: ExtensionBrowser, radar_rules: list[dict]) -> AsyncIterator[list[dict]]:
-    await serve_arxiv(extension.context, {LISTING: "arxiv_list_cs.AI_new.html", ABSTRACT: "arxiv_abs_2606.18186.html",
-                                          SEARCH: "arxiv_search_diffusion.html"})
+    pages = {
+        LISTING: "arxiv_list_cs.AI_new.html",
+        ABSTRACT: "arxiv_abs_2606.18186.html",
+        SEARCH: "arxiv_search_diffusion.html",
+    }
+    remove = await serve_arxiv(extension.context, pages)
     yield radar_rules
-    await extension.context.unroute("https://arxiv.org/**")
-    await extension.context.unroute("https://static.arxiv.org/MathJax-2.7.3/**")
+    await remove()
 
 
 async def overlay_done(page: Page) -> None:
@@ -88,11 +107,13 @@ async def marks_of(page: Page, entry_selector: str, parts: dict[str, str]) -> di
                 const id = entry.dataset.arxivId ?? entry.querySelector("a[title='Abstract'], p.list-title a")
                     ?.getAttribute('href').split('/abs/')[1] ?? document.querySelector(
                     "meta[name='citation_arxiv_id']").content;
-                const scope = entry.tagName === 'DT' ? entry.nextElementSibling : (entry.closest('li') ?? document);
+                const scope = entry.tagName === 'DT' ? entry.nextElementSibling
+                    : (entry.closest('li') ?? document);
                 const result = {badge: marker.querySelector('.academichub-badge')?.textContent ?? null,
                                 known: Boolean(marker.querySelector('.academichub-known'))};
                 for (const [name, selector] of Object.entries(parts)) {
-                    result[name] = [...(scope.querySelector(selector)?.querySelectorAll('mark.academichub-hit') ?? [])]
+                    const part = scope.querySelector(selector);
+                    result[name] = [...(part?.querySelectorAll('mark.academichub-hit') ?? [])]
                         .map(m => m.textContent);
                 }
                 found[id] = result;
@@ -111,8 +132,9 @@ async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     await page.goto(LISTING)
     await overlay_done(page)
-    found = await marks_of(page, "dt", {"title": "div.list-title", "abstract": "p.mathjax",
-                                        "authors": "div.list-authors"})
+    found = await marks_of(
+        page, "dt", {"title": "div.list-title", "abstract": "p.mathjax", "authors": "div.list-authors"}
+    )
     assert found == {
         arxiv_id: {"badge": badge, "known": True, "title": title, "abstract": abstract, "authors": authors}
         for arxiv_id, (badge, title, abstract, authors) in LISTING_MARKS.items()
@@ -149,7 +171,9 @@ async def test_mathjax_output_stays_intact_beside_the_highlights(
     assert tex == ["O(1)"]
     await expect(title.locator(".MathJax")).to_have_count(1)
     assert await title.locator(".MathJax mark").count() == 0
-    typeset = await page.locator("p.mathjax script[type='math/tex']").evaluate_all("ss => ss.map(s => s.textContent)")
+    typeset = await page.locator("p.mathjax script[type='math/tex']").evaluate_all(
+        "ss => ss.map(s => s.textContent)"
+    )
     assert "K" in typeset and "K \\ge 2" in typeset  # $K$ was typeset, not split by a highlight
     assert await page.locator(".MathJax mark, mark .MathJax, [class*='merror']").count() == 0
     await page.close()
@@ -176,18 +200,42 @@ async def test_search_results_are_marked_across_arxivs_own_highlights(
     page = await extension.context.new_page()
     await page.goto(SEARCH)
     await overlay_done(page)
-    found = await marks_of(page, "li.arxiv-result", {"title": "p.title", "abstract": "span.abstract-full",
-                                                     "short": "span.abstract-short", "authors": "p.authors"})
+    found = await marks_of(
+        page,
+        "li.arxiv-result",
+        {
+            "title": "p.title",
+            "abstract": "span.abstract-full",
+            "short": "span.abstract-short",
+            "authors": "p.authors",
+        },
+    )
     assert found == {
         # arXiv wraps "Diffusion" in span.search-hit: the phrase is highlighted in two pieces.
-        "2606.18186": {"badge": "diffusion policies", "known": True, "title": ["Diffusion", " Policies"],
-                       "abstract": ["diffusion", " policies", "diffusion", " policies"],
-                       "short": ["diffusion", " policies"], "authors": []},
-        "2607.01234": {"badge": "diffusion policies", "known": False, "title": ["Diffusion", " Policies"],
-                       "abstract": ["diffusion", " policies", "Diffusion", " policies"],
-                       "short": ["diffusion", " policies"], "authors": []},
-        "2606.20560": {"badge": "Garcia", "known": True, "title": [], "abstract": [], "short": [],
-                       "authors": ["Ravi Garcia"]},
+        "2606.18186": {
+            "badge": "diffusion policies",
+            "known": True,
+            "title": ["Diffusion", " Policies"],
+            "abstract": ["diffusion", " policies", "diffusion", " policies"],
+            "short": ["diffusion", " policies"],
+            "authors": [],
+        },
+        "2607.01234": {
+            "badge": "diffusion policies",
+            "known": False,
+            "title": ["Diffusion", " Policies"],
+            "abstract": ["diffusion", " policies", "Diffusion", " policies"],
+            "short": ["diffusion", " policies"],
+            "authors": [],
+        },
+        "2606.20560": {
+            "badge": "Garcia",
+            "known": True,
+            "title": [],
+            "abstract": [],
+            "short": [],
+            "authors": ["Ravi Garcia"],
+        },
     }
     tex_title = await page.locator("li.arxiv-result").nth(1).locator("p.title").text_content()
     assert "$\\mathcal{O}(\\sqrt{T})$" in (tex_title or "")
@@ -218,8 +266,9 @@ async def test_nothing_shows_while_the_sidecar_is_down_and_marks_come_once_it_is
     await use_host(browser, library.path)
     await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     await overlay_done(page)
-    found = await marks_of(page, "dt", {"title": "div.list-title", "abstract": "p.mathjax",
-                                        "authors": "div.list-authors"})
+    found = await marks_of(
+        page, "dt", {"title": "div.list-title", "abstract": "p.mathjax", "authors": "div.list-authors"}
+    )
     assert {arxiv_id: (m["title"], m["abstract"]) for arxiv_id, m in found.items()} == {
         arxiv_id: (title, abstract) for arxiv_id, (_, title, abstract, _) in LISTING_MARKS.items()
     }

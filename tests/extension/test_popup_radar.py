@@ -68,7 +68,9 @@ async def test_not_interested_keeps_a_paper_out_of_the_radar(
     await expect(page.locator("#cards > article")).to_have_count(len(before) - 1)
     numbers = await page.locator(".card-number").all_text_contents()
     assert numbers == [f"{n:02d}." for n in range(1, len(before))]
-    assert before[0]["id"] not in await page.locator("#cards > article").evaluate_all("as => as.map(a => a.dataset.id)")
+    assert before[0]["id"] not in await page.locator("#cards > article").evaluate_all(
+        "as => as.map(a => a.dataset.id)"
+    )
     await badge_becomes(extension, str(len(before) - 1))
     await sidecar_api(library.path, "DELETE", f"/radar/dismissals/{before[0]['id']}")  # as it was
     await page.close()

@@ -1,17 +1,21 @@
 """The popup's honest states, in a real Chromium: no native host, a sidecar that cannot start, no sources,
-a quiet day and a failing source. Each says what is wrong and what to do."""
+no papers yet, a quiet day and a failing source; each says what is wrong and what to do. And the refresh
+button, which fetches the sources (from a local feed server) while the popup shows its progress."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from academichub.health import HealthBook
-from academichub.models import HealthState, SourceHealth
 from browser_harness import ExtensionBrowser, LibraryDir, make_library, stop_sidecar, use_host
 from playwright.async_api import expect
+
+from academichub.health import HealthBook
+from academichub.models import HealthState, SourceHealth
+from academichub.sources import parse_feed
+from feed_server import FeedServer, recorded
 
 SEED_DAY = Path(__file__).resolve().parents[2] / "sidecar" / "academichub" / "data" / "seed-day"
 
@@ -22,14 +26,36 @@ def troubled_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Libra
     library = make_library(tmp_path_factory.mktemp("troubled"), [SEED_DAY], sources=["arxiv:cs.AI", "nature"])
     now = dt.datetime(2026, 6, 27, 14, 0, tzinfo=dt.UTC)
     with HealthBook(library.paths.state) as book:
-        book.save([
-            SourceHealth(key="arxiv:cs.AI", state=HealthState.quiet, reason="no announcement on Saturday",
-                         last_attempt=now, last_success=now),
-            SourceHealth(key="nature", state=HealthState.failing, reason="HTTP 503 from www.nature.com",
-                         last_attempt=now, last_error="HTTP 503"),
-        ])
+        book.save(
+            [
+                SourceHealth(
+                    key="arxiv:cs.AI",
+                    state=HealthState.quiet,
+                    reason="no announcement on Saturday",
+                    last_attempt=now,
+                    last_success=now,
+                ),
+                SourceHealth(
+                    key="nature",
+                    state=HealthState.failing,
+                    reason="HTTP 503 from www.nature.com",
+                    last_attempt=now,
+                    last_error="HTTP 503",
+                ),
+            ]
+        )
     yield library
     stop_sidecar(library.path)
+
+
+@pytest.fixture(scope="module")
+async def refreshing_library(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LibraryDir]:
+    """No papers yet; one source, PLOS Medicine's recorded feed, served on 127.0.0.1."""
+    async with FeedServer() as server:
+        url = server.serve("/plos-medicine.xml", recorded(SEED_DAY / "journal_rss1_plos_medicine.xml"))
+        library = make_library(tmp_path_factory.mktemp("refreshing"), [], sources=[url])
+        yield library
+        stop_sidecar(library.path)
 
 
 @pytest.fixture(scope="module")
@@ -97,4 +123,24 @@ async def test_with_no_sources_the_popup_offers_the_picker(
     options = await opened.value
     assert options.url.startswith(extension_without_host.base + "extension/options/options.html")
     await options.close()
+    await page.close()
+
+
+async def test_refresh_shows_its_progress_then_the_new_papers(
+    extension_without_host: ExtensionBrowser, refreshing_library: LibraryDir
+) -> None:
+    fetched = parse_feed((SEED_DAY / "journal_rss1_plos_medicine.xml").read_bytes()).papers
+    await use_host(extension_without_host, refreshing_library.path)
+    page = await extension_without_host.popup()
+    await expect(page.locator("[data-notice='no-papers']")).to_have_text(
+        "No papers yet: refresh to fetch your sources."
+    )
+    await page.get_by_role("button", name="Refresh sources now").click()
+    progress = page.locator("#refresh-progress")
+    await expect(progress).to_contain_text(f"Up to date · {len(fetched)} new papers")
+    assert await progress.locator("progress").evaluate("p => [p.value, p.max]") == [1, 1]
+    await expect(page.locator("#cards > article")).to_have_count(len(fetched))
+    await expect(page.locator("#card-1 .card-source")).to_have_text("PLOS Medicine")
+    await expect(page.locator("[data-notice='no-papers']")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Refresh sources now")).to_be_enabled()
     await page.close()

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..api_models import ScheduleState
 from ..fetcher import Fetcher
-from . import export, papers, radar, refresh, sources, status
+from . import briefings, export, papers, radar, refresh, sources, status
 from .card_shelf import CardShelf
 from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
 from .library import Library
@@ -37,7 +37,7 @@ LISTENING = web.AppKey("listening", Listening)
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for resource in (status, papers, sources, refresh, export, radar):
+    for resource in (status, papers, sources, refresh, export, radar, briefings):
         resource.add_routes(table)
     return table
 
@@ -78,4 +78,5 @@ def create_app(
 
     app.on_shutdown.append(end_streams)
     app.on_cleanup.append(close_library)
+    app.on_cleanup.append(briefings.close_model)
     return app

@@ -70,8 +70,13 @@ def page_json(
     """The CardPage body for `papers` (the page's slice, as JSON): each gets `n`, its place in the filtered
     list, so numbers stay contiguous across pages."""
     head = {"day": day.isoformat() if day else None, "total": total, "offset": offset, "limit": limit}
-    cards = b",".join(b'{"n":%d,' % (offset + i) + paper[1:] for i, paper in enumerate(papers, start=1))
-    return json.dumps(head)[:-1].encode() + b',"cards":[' + cards + b"]}"
+    # One join over views of the cached bytes: a page of 50 cards is ~100 KB, and every extra copy of it
+    # showed in the profile under load.
+    parts: list[bytes | memoryview] = [json.dumps(head)[:-1].encode(), b',"cards":[']
+    for n, paper in enumerate(papers, start=offset + 1):
+        parts += (b'{"n":%d,' % n if n == offset + 1 else b',{"n":%d,' % n, memoryview(paper)[1:])
+    parts.append(b"]}")
+    return b"".join(parts)
 
 
 @dataclass

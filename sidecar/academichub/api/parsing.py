@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import threading
 
 from ..models import ParsedFeed, Source
@@ -21,6 +22,11 @@ from ..sources import parse_feed
 
 def _warm() -> None:
     """Run once in the child: the imports are the slow part of its first parse."""
+
+
+def _yield_to_the_api() -> None:
+    # On two cores the parse, the server and the browser compete; the parse can wait, a click cannot.
+    os.nice(10)
 
 
 class ProcessParser:
@@ -33,7 +39,9 @@ class ProcessParser:
             if self._pool is None:
                 # spawn, not fork: forking a process that runs an event loop and threads copies their locks.
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_yield_to_the_api,
                 )
             return self._pool
 
