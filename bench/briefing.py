@@ -212,16 +212,17 @@ async def main() -> int:
         f"{http['dropped']}"
     )
     print(
-        f"cards API during the briefing: {http['cards_requests']} requests, p50 {http['cards_p50_ms']:.1f} ms, "
-        f"p99 {http['cards_p99_ms']:.1f} ms   (goal: p99 under 50 ms)"
+        f"cards API during the briefing: {http['cards_requests']} requests, "
+        f"p50 {http['cards_p50_ms']:.1f} ms, p99 {http['cards_p99_ms']:.1f} ms   (goal: p99 under 50 ms)"
     )
     print(
         f"decoding, first theme's prompt ({speeds['tokens']} tokens, {speeds['threads']} threads, median of "
         f"{args.runs}):"
     )
     print(
-        f"  sidecar {speeds['sidecar_tok_s']:.1f} tok/s, llama-cpp-python direct {speeds['direct_tok_s']:.1f} "
-        f"tok/s: ratio {speeds['ratio']:.2f}   (goal: at least 0.9)"
+        f"  sidecar {speeds['sidecar_tok_s']:.1f} tok/s, "
+        f"llama-cpp-python direct {speeds['direct_tok_s']:.1f} tok/s: "
+        f"ratio {speeds['ratio']:.2f}   (goal: at least 0.9)"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0

@@ -90,18 +90,19 @@ function url(sidecar, path, query) {
   return target;
 }
 
-async function fetchOnce(sidecar, method, path, { query, body, signal, accept } = {}) {
+// `stream`: no time limit (a briefing takes as long as the model does); the caller's signal ends it.
+async function fetchOnce(sidecar, method, path, { query, body, signal, accept, stream = false } = {}) {
   const headers = { Authorization: `Bearer ${sidecar.token}` };
   if (accept) headers.Accept = accept;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
+  const limits = [signal, stream ? null : AbortSignal.timeout(CALL_TIMEOUT_MS)].filter(Boolean);
   let response;
   try {
     response = await fetch(url(sidecar, path, query), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: limits.length ? AbortSignal.any(limits) : undefined,
       cache: "no-store",
     });
   } catch (err) {
@@ -151,13 +152,17 @@ export async function call(method, path, { query, body } = {}) {
 
 // Server-Sent Events from the sidecar, as {event, data} objects, until the stream ends or signal aborts.
 export async function* events(method, path, { body, signal } = {}) {
-  const response = await fetchWithReconnect(method, path, { body, signal, accept: "text/event-stream" });
+  const options = { body, signal, accept: "text/event-stream", stream: true };
+  const response = await fetchWithReconnect(method, path, options);
   if (!response.ok) throw await errorFrom(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
+    // An idle worker is stopped after 30 s without extension events; reading a stream is none, but calling
+    // an extension API resets the clock, and the sidecar's keepalives come every 15 s.
+    chrome.runtime.getPlatformInfo();
     buffer += value.replaceAll("\r\n", "\n");
     let cut;
     while ((cut = buffer.indexOf("\n\n")) >= 0) {

@@ -165,7 +165,11 @@
       highlightPart(item.abstract, item.entry.abstract, spans.abstract, label);
       for (const [index, authorSpans] of spans.authors) {
         const link = item.authorLinks[index];
-        if (link) overlay.highlight(overlay.readText(link), authorSpans, label);
+        if (!link) continue;
+        // The name was sent trimmed: its offsets start after the link's leading white space.
+        const reading = overlay.readText(link);
+        const lead = reading.text.length - reading.text.trimStart().length;
+        overlay.highlight(reading, authorSpans.map(([start, end]) => [start + lead, end + lead]), label);
       }
       markEntry(item, rules, match.known);
       marked.push({ item, rules, known: match.known });

@@ -41,7 +41,10 @@ export function radarSection() {
   }
 
   function row(rule) {
-    const editButton = el("button", { text: t("edit"), attrs: { type: "button", "aria-label": t("editRule", [rule.name]) } });
+    const editButton = el("button", {
+      text: t("edit"),
+      attrs: { type: "button", "aria-label": t("editRule", [rule.name]) },
+    });
     const removeButton = el("button", {
       text: t("remove"),
       attrs: { type: "button", "aria-label": t("removeRule", [rule.name]) },

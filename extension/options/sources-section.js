@@ -63,7 +63,10 @@ export function sourcesSection() {
       $("#catalogue").replaceChildren(...results.map((s) => el("option", { attrs: { value: s.key }, text: s.name })));
       $("#catalogue-results").replaceChildren(
         ...results.slice(0, 8).map((s) => {
-          const button = el("button", { text: t("add"), attrs: { type: "button", "aria-label": t("addSource", [s.name]) } });
+          const button = el("button", {
+            text: t("add"),
+            attrs: { type: "button", "aria-label": t("addSource", [s.name]) },
+          });
           button.addEventListener("click", () => add(s.key));
           return el("li", {}, [el("span", { className: "name", text: `${s.name} · ${s.key}` }), button]);
         }),
@@ -91,7 +94,10 @@ export function sourcesSection() {
     const reply = await P.api("GET", "/sources/opml");
     if (!reply.ok) return sayFailure(message, reply);
     const link = el("a", {
-      attrs: { href: URL.createObjectURL(new Blob([reply.data], { type: "text/x-opml" })), download: "academichub-sources.opml" },
+      attrs: {
+        href: URL.createObjectURL(new Blob([reply.data], { type: "text/x-opml" })),
+        download: "academichub-sources.opml",
+      },
     });
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);

@@ -138,7 +138,7 @@ export function setUnfolded(article, unfolded) {
   button.textContent = unfolded ? t("fold") : t("unfold");
 }
 
-export function setStarred(article, title, starred) {
+export function setStarred(article, starred) {
   const button = article.querySelector(".star");
   button.setAttribute("aria-pressed", String(starred));
   button.textContent = starred ? t("starred") : t("star");

@@ -25,7 +25,6 @@ const state = {
   loading: false,
   days: [],
   status: null,
-  cards: new Map(), // n -> card
 };
 
 function cardsQuery(offset) {
@@ -92,15 +91,14 @@ async function showPage(reply, { replace, generation }) {
   const marks = await marksReady;
   if (generation !== state.generation) return;
   if (replace) {
-    state.cards.clear();
     state.day = page.day;
     renderDayLine();
   }
   state.total = page.total;
   const fragment = document.createDocumentFragment();
   for (const card of page.cards) {
-    state.cards.set(card.n, card);
-    fragment.append(renderCard(card, { read: marks.isRead(card.id), starred: marks.isStarred(card.id), setSize: page.total }));
+    const shown = { read: marks.isRead(card.id), starred: marks.isStarred(card.id), setSize: page.total };
+    fragment.append(renderCard(card, shown));
   }
   if (replace) {
     cardsEl.replaceChildren(fragment);
@@ -193,7 +191,7 @@ function selectTab(tab) {
   cardsEl.setAttribute("aria-labelledby", tab.id);
   const kind = tab.dataset.filter;
   state.filter = kind === "source" ? { kind, source: tab.dataset.source } : { kind };
-  reload();
+  return reload();
 }
 
 // Enter on a card does what a click on its title does: the link opens the paper in a new tab.
@@ -209,7 +207,7 @@ async function markRead(article) {
 
 async function toggleStar(article) {
   const marks = await marksReady;
-  setStarred(article, null, await marks.toggleStar(article.dataset.id));
+  setStarred(article, await marks.toggleStar(article.dataset.id));
 }
 
 async function copyBibtex(article, button) {
@@ -244,7 +242,18 @@ async function dismiss(article, button) {
   }
 }
 
-function cite(n) {
+// A briefing's [NN] is card NN of the day's whole list: show that list (All, no search), load pages until
+// the card is there, and focus it.
+async function cite(n) {
+  if (state.filter.kind !== "all" || state.q) {
+    search.value = "";
+    state.q = "";
+    await selectTab($("#tab-all"));
+  }
+  while (!document.getElementById(`card-${n}`) && (state.loading || state.loaded < state.total)) {
+    if (state.loading) await new Promise((resolve) => setTimeout(resolve, 20));
+    else await loadMore();
+  }
   const article = document.getElementById(`card-${n}`);
   if (article) keys.focusCard(article);
 }

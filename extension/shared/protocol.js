@@ -46,7 +46,9 @@
         return null;
       case Kind.RADAR_MATCH: {
         const papers = message.papers;
-        if (!Array.isArray(papers) || papers.length > MAX_PAPERS) return `papers must be a list of at most ${MAX_PAPERS}`;
+        if (!Array.isArray(papers) || papers.length > MAX_PAPERS) {
+          return `papers must be a list of at most ${MAX_PAPERS}`;
+        }
         const bad = papers.findIndex(
           (p) =>
             !p ||

@@ -97,7 +97,7 @@ class ModelSettings(BaseModel):
     path: str = Field(
         default="", description="A GGUF file; empty: the SmolLM2-135M-Instruct shipped with AcademicHub."
     )
-    threads: int = Field(default=0, ge=0, le=256, description="CPU threads; 0: all cores up to 4, else half.")
+    threads: int = Field(default=0, ge=0, le=256, description="CPU threads; 0: chosen by model and cores.")
     context: int = Field(default=2048, ge=512, le=131072, description="Context window in tokens.")
     gpu_layers: int = Field(
         default=0, ge=-1, le=1000, description="Layers offloaded to the GPU; -1: all of them, 0: CPU only."

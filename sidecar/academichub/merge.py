@@ -50,8 +50,9 @@ def merge_paper(old: Paper, new: Paper) -> Paper | None:
         update["source_label"] = primary.source_label
         if not newer and primary is new and new.announce_type and new.arxiv_version == old.arxiv_version:
             update["announce_type"] = new.announce_type  # the primary feed's `new` outranks a `cross`
-    merged = old.model_copy(update=update)
-    return None if merged == old else merged
+    # Only what differs: a feed read again (most of any ingest) then costs no copy and no model comparison.
+    update = {name: value for name, value in update.items() if getattr(old, name) != value}
+    return old.model_copy(update=update) if update else None
 
 
 def _is_newer(old: Paper, new: Paper) -> bool:

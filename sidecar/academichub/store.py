@@ -322,7 +322,7 @@ class PaperStore:
         self._cache: OrderedDict[str, dict[str, Paper]] = OrderedDict()  # ISO day -> papers by id, in order
         self._cache_days = cache_days
         self._line_tables: OrderedDict[str, array[int]] = OrderedDict()  # base shard -> its line offsets
-        self._runs_read: dict[_Run, list[bytes]] = {}  # during one add: runs already read
+        self._runs_read: dict[_Run, list[bytes]] | None = None  # during one add: the runs it has read
         for sub in FOLDERS:
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
         self._lock: IO[str] | None = _lock_directory(self.data_dir)
@@ -341,6 +341,7 @@ class PaperStore:
         """Store a batch (a feed, or several) in one atomic commit, merging every paper already known."""
         with self._mutex:
             self._check_open()
+            self._runs_read = {}
             try:
                 batch = list(papers)
                 stored = self._fetch(
@@ -353,7 +354,7 @@ class PaperStore:
                     self._commit(folded)
                 return folded.report(len(batch))
             finally:
-                self._runs_read.clear()
+                self._runs_read = None
 
     def get(self, paper_id: str) -> Paper | None:
         with self._mutex:
@@ -378,12 +379,9 @@ class PaperStore:
         """Read days into the cache ahead of the reader: by default the latest ones, as many as it holds.
         Takes a few milliseconds a day; the service calls it in a worker thread after opening, so that the
         first listing of a recent day is already a cache hit."""
-        wanted = (
-            [day.isoformat() for day in days]
-            if days is not None
-            else sorted(self._manifest.days)[-self._cache_days :]
-        )
-        for iso in reversed(wanted[-self._cache_days :]):  # the latest last: it ends most recently used
+        with self._mutex:
+            wanted = [day.isoformat() for day in days] if days is not None else sorted(self._manifest.days)
+        for iso in wanted[-self._cache_days :]:  # the latest last: most recently used
             with self._mutex:  # day by day, so that a reader waits for one day at most
                 self._check_open()
                 if iso in self._manifest.days:
@@ -578,10 +576,12 @@ class PaperStore:
         return records
 
     def _run_records(self, run: _Run) -> list[bytes]:
-        records = self._runs_read.get(run)
-        if records is None:
-            (lines,) = self._read_bytes(run.file, [(run.offset, run.length)])
-            records = self._runs_read[run] = line_records(lines)
+        if self._runs_read is not None and run in self._runs_read:
+            return self._runs_read[run]
+        (lines,) = self._read_bytes(run.file, [(run.offset, run.length)])
+        records = line_records(lines)
+        if self._runs_read is not None:
+            self._runs_read[run] = records
         return records
 
     def _line_table(self, base: str) -> array[int]:

@@ -38,7 +38,9 @@ async def events_of(response: aiohttp.ClientResponse) -> list[BriefingEvent]:
 
 async def test_a_briefing_streams_progress_and_text_and_ends_with_the_checked_briefing(sidecar: Sidecar):
     assert (await sidecar.client.post("/api/v1/radar/rules", json=QUANTUM)).status == 201
-    radar = CardPage.model_validate(await (await sidecar.client.get("/api/v1/cards?radar=true&limit=100")).json())
+    radar = CardPage.model_validate(
+        await (await sidecar.client.get("/api/v1/cards?radar=true&limit=100")).json()
+    )
     all_cards = CardPage.model_validate(await (await sidecar.client.get("/api/v1/cards?limit=100")).json())
     titles = {c.n: c.title for c in all_cards.cards}
     matched = {c.id for c in radar.cards}

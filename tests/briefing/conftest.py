@@ -46,8 +46,8 @@ def seed(tmp_path_factory, seed_day) -> SeedDay:
 
 @pytest.fixture(scope="session")
 async def model():
-    """The bundled SmolLM2-135M on two threads, as on the laptop the targets are set for."""
-    manager = ModelManager(LocalModel(threads=2), idle_unload_s=0)
+    """The bundled SmolLM2-135M with the threads the sidecar would choose here."""
+    manager = ModelManager(LocalModel(), idle_unload_s=0)
     await manager.load()
     yield manager
     await manager.close()

@@ -9,8 +9,14 @@ DAY = dt.date(2026, 6, 24)
 
 
 def written(language="en", extractive=False) -> Briefing:
-    return Briefing(day=DAY, headline="A day", model="m.gguf", written_at=dt.datetime(2026, 6, 24, tzinfo=dt.UTC),
-                    language=language, extractive=extractive)
+    return Briefing(
+        day=DAY,
+        headline="A day",
+        model="m.gguf",
+        written_at=dt.datetime(2026, 6, 24, tzinfo=dt.UTC),
+        language=language,
+        extractive=extractive,
+    )
 
 
 KEY = briefing_key(["a", "b"], ["a"], "en", "m.gguf")

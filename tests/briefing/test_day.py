@@ -10,7 +10,9 @@ from academichub.cli import main
 
 async def test_asking_again_returns_the_cached_briefing_at_once(seed_briefing, seed, model):
     events = []
-    again = await brief_day(seed.cards, day=seed.day, manager=model, data_dir=seed.paths.data, on_event=events.append)
+    again = await brief_day(
+        seed.cards, day=seed.day, manager=model, data_dir=seed.paths.data, on_event=events.append
+    )
     assert again == seed_briefing.briefing
     assert [e.event for e in events] == ["progress", "briefing"]
 

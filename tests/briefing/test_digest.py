@@ -7,7 +7,9 @@ from academichub.models import Paper
 
 
 def paper(abstract: str, title: str = "A title", id: str = "arxiv:2606.00001") -> Paper:
-    return Paper(id=id, title=title, abstract=abstract, source_label="arXiv (cs.LG)", date=dt.date(2026, 6, 24))
+    return Paper(
+        id=id, title=title, abstract=abstract, source_label="arXiv (cs.LG)", date=dt.date(2026, 6, 24)
+    )
 
 
 @pytest.mark.parametrize(
@@ -20,12 +22,24 @@ def paper(abstract: str, title: str = "A title", id: str = "arxiv:2606.00001") -
         ),
         ("Here we show that mice sleep. Mice were observed.", "Here we show that mice sleep."),
         # No such sentence: the first one.
-        ("Sleep is universal among animals. Mice were observed for a week.", "Sleep is universal among animals."),
+        (
+            "Sleep is universal among animals. Mice were observed for a week.",
+            "Sleep is universal among animals.",
+        ),
         # Structured abstracts (medRxiv, PLOS) lose their section labels.
-        ("Background: Fibre matters for health outcomes. Methods: A trial.", "Fibre matters for health outcomes."),
-        ("Importance: Genomic screening is uncertain in value. Design: cohort.", "Genomic screening is uncertain in value."),
+        (
+            "Background: Fibre matters for health outcomes. Methods: A trial.",
+            "Fibre matters for health outcomes.",
+        ),
+        (
+            "Importance: Genomic screening is uncertain in value. Design: cohort.",
+            "Genomic screening is uncertain in value.",
+        ),
         # Abbreviations and decimals do not end a sentence.
-        ("We study e.g. graphs and trees, following Smith et al. in detail. Next.", "We study e.g. graphs and trees, following Smith et al. in detail."),
+        (
+            "We study e.g. graphs and trees, following Smith et al. in detail. Next.",
+            "We study e.g. graphs and trees, following Smith et al. in detail.",
+        ),
         ("", ""),
     ],
 )
@@ -66,4 +80,6 @@ def test_digest_book_keeps_digests_and_remakes_them_when_the_abstract_changes(tm
 def test_a_damaged_digest_file_is_made_again(tmp_path):
     path = tmp_path / "digests.json"
     path.write_text("{not json")
-    assert DigestBook(path).digests([paper("We show that X holds. Y.")]) == {"arxiv:2606.00001": "We show that X holds."}
+    assert DigestBook(path).digests([paper("We show that X holds. Y.")]) == {
+        "arxiv:2606.00001": "We show that X holds."
+    }

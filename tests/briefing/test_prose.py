@@ -13,7 +13,13 @@ def test_the_tap_passes_on_only_the_prose_however_the_tokens_fall(piece_size):
     tap = ProseTap()
     pieces = [ANSWER[i : i + piece_size] for i in range(0, len(ANSWER), piece_size)]
     prose = "".join(tap.feed(p) for p in pieces)
-    assert prose == 'Errors in "quantum" hardware\nA transformer decodes.\u00a0Fast.\nLeakage is measured.\nOne link.\nTwo.'
+    assert prose.split("\n") == [
+        'Errors in "quantum" hardware',
+        "A transformer decodes.\u00a0Fast.",
+        "Leakage is measured.",
+        "One link.",
+        "Two.",
+    ]
 
 
 def test_keys_and_numbers_never_reach_the_reader():
@@ -24,7 +30,10 @@ def test_keys_and_numbers_never_reach_the_reader():
     ("cut_off", "expected"),
     [
         ('{"title": "Err', {"title": "Err"}),
-        ('{"title": "E", "statements": [{"cites": [4], "text": "A tra', {"title": "E", "statements": [{"cites": [4], "text": "A tra"}]}),
+        (
+            '{"title": "E", "statements": [{"cites": [4], "text": "A tra',
+            {"title": "E", "statements": [{"cites": [4], "text": "A tra"}]},
+        ),
         (
             '{"title": "E", "statements": [{"cites": [4], "text": "A"}, {"cites": [',
             {"title": "E", "statements": [{"cites": [4], "text": "A"}, {"cites": []}]},

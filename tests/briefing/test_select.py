@@ -35,4 +35,8 @@ def test_read_first_takes_the_lead_of_each_of_the_three_largest_themes(seed):
 def test_read_first_follows_the_radar_when_it_matched(seed):
     themes = group_themes(seed.cards[:6])
     scores = {seed.cards[4].id: 3.0, seed.cards[1].id: 1.0}
-    assert [c.n for c in pick_read_first(themes, scores)] == [seed.cards[4].n, seed.cards[1].n, seed.cards[0].n]
+    assert [c.n for c in pick_read_first(themes, scores)] == [
+        seed.cards[4].n,
+        seed.cards[1].n,
+        seed.cards[0].n,
+    ]

@@ -73,11 +73,15 @@ def test_events_stream_in_order_and_end_with_the_briefing(seed_briefing):
 
     # Within each part: its progress event, then its text as the model writes it, then the checked section.
     for i in range(1, themes + 1):
-        start = next(k for k, e in enumerate(events) if e.event == "progress" and e.stage == "theme" and e.step == i)
+        start = next(
+            k for k, e in enumerate(events) if e.event == "progress" and e.stage == "theme" and e.step == i
+        )
         end = next(k for k, e in enumerate(events) if e.event == "section" and e.section == f"theme:{i}")
         texts = [e for e in events[start:end] if e.event == "text"]
         assert texts and all(e.section == f"theme:{i}" for e in texts)
-        assert not [e for e in events if e.event == "text" and e.section == f"theme:{i}" and events.index(e) > end]
+        assert not [
+            e for e in events if e.event == "text" and e.section == f"theme:{i}" and events.index(e) > end
+        ]
 
     steps = [e.step for e in events if e.event == "progress" and e.stage != "done"]
     assert steps == sorted(steps)
@@ -110,7 +114,9 @@ async def test_without_a_working_model_the_extractive_briefing_stands_in(tmp_pat
     notices = [e.text for e in events if e.event == "notice"]
     assert notices and str(path) in notices[0] and reason in notices[0]
     for theme in briefing.themes:
-        assert theme.statements and all(s.cites and set(s.cites) <= set(theme.cards) for s in theme.statements)
+        assert theme.statements and all(
+            s.cites and set(s.cites) <= set(theme.cards) for s in theme.statements
+        )
     assert {p.card for p in briefing.read_first} <= set(briefing.cards)
 
 
@@ -153,7 +159,9 @@ async def test_a_chinese_briefing_keeps_its_structure_and_checked_citations(seed
 
 
 def test_a_cut_off_answer_keeps_its_complete_statements():
-    draft = parse_draft('{"title": "Qubits", "statements": [{"cites": [3], "text": "Leak."}, {"cites": [7', ThemeDraft)
+    draft = parse_draft(
+        '{"title": "Qubits", "statements": [{"cites": [3], "text": "Leak."}, {"cites": [7', ThemeDraft
+    )
     assert [s.text for s in draft.statements] == ["Leak."]
 
 

@@ -17,13 +17,14 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page, Playwright, Route, Worker
 
 from academichub.cli import main as academichub_main
-from academichub.config import Config, RefreshSettings, save_config
+from academichub.config import Config, ModelSettings, RefreshSettings, save_config
 from academichub.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into, uninstall_from
 from academichub.paths import Paths
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 POPUP = "extension/popup/popup.html"
+NO_MODEL = "no-such-model.gguf"
 OPTIONS = "extension/options/options.html"
 
 
@@ -61,9 +62,15 @@ def make_library(
     sources: list[str] | None = None,
     listings: list[tuple[str, ...]] = ((),),
 ) -> LibraryDir:
-    """A data dir with these recordings ingested; the schedule is off, so no sidecar ever goes online.
+    """A data dir with these recordings ingested; the schedule is off, so no sidecar ever goes online, and
+    the model is a file that does not exist, so a briefing is the extractive one, written at once (the real
+    model would take the two cores for half a minute whenever a popup opens).
     `listings` are the `cards --json` arguments whose output the tests compare with."""
-    config = Config(refresh=RefreshSettings(on_start=False, scheduled=False), backfill_days=0)
+    config = Config(
+        refresh=RefreshSettings(on_start=False, scheduled=False),
+        backfill_days=0,
+        model=ModelSettings(path=str(path / NO_MODEL)),
+    )
     if sources is not None:
         config.sources = sources
     save_config(Paths.under(path).config_file, config)

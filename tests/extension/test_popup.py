@@ -285,3 +285,30 @@ async def test_the_chinese_ui_renders(extension_zh: ExtensionBrowser, artifacts)
 def test_seed_day_is_the_latest_day(library: LibraryDir) -> None:
     days = {card["day"] for card in library.cards()}
     assert days == {SEED_DAY} and dt.date.fromisoformat(HOSTILE_DAY) < dt.date.fromisoformat(SEED_DAY)
+
+
+async def test_the_briefing_stands_above_the_cards_and_cites_them_as_links(
+    extension: ExtensionBrowser, library: LibraryDir
+) -> None:
+    page = await extension.popup()
+    briefing = page.locator("#briefing")
+    await expect(briefing).to_be_visible(timeout=20_000)
+    await expect(briefing).to_have_attribute("aria-busy", "false", timeout=20_000)
+    assert await page.evaluate(
+        "document.querySelector('#briefing').compareDocumentPosition(document.querySelector('#cards')) & 4"
+    )  # the briefing comes before the cards
+    await expect(briefing.locator("h3")).not_to_be_empty()
+    # The test library names a model file that does not exist: the briefing says so, and who wrote it.
+    await expect(briefing.locator(".briefing-byline")).to_contain_text("Not written by a model")
+    await expect(briefing.locator(".briefing-byline")).to_contain_text("no-such-model.gguf")
+    citations = briefing.locator("a.citation")
+    assert await citations.count() > 0
+    cited = [int(n) for n in await citations.all_text_contents()]
+    assert all(1 <= n <= len(library.cards()) for n in cited)
+    # Following a citation focuses its card, in the day's whole list, loading cards until it is there.
+    await page.get_by_role("tab", name="Nature", exact=True).click()
+    furthest = citations.nth(cited.index(max(cited)))
+    await furthest.click()
+    await expect(page.locator(f"#card-{max(cited)}")).to_be_focused()
+    await expect(page.get_by_role("tab", name="All")).to_have_attribute("aria-selected", "true")
+    await page.close()

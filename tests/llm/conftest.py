@@ -6,7 +6,10 @@ from academichub.llm.manager import ModelManager
 
 _SCHEMA = {
     "type": "object",
-    "properties": {"title": {"type": "string"}, "cites": {"type": "array", "items": {"type": "integer", "enum": [3, 7]}}},
+    "properties": {
+        "title": {"type": "string"},
+        "cites": {"type": "array", "items": {"type": "integer", "enum": [3, 7]}},
+    },
     "required": ["title", "cites"],
 }
 _MESSAGES = [{"role": "user", "content": "[3] Surface code decoders. [7] Qubit leakage. Title these papers."}]
@@ -15,7 +18,7 @@ _MESSAGES = [{"role": "user", "content": "[3] Surface code decoders. [7] Qubit l
 @pytest.fixture(scope="session")
 def bundled() -> LocalModel:
     """The bundled SmolLM2-135M, loaded once for the session (half a second)."""
-    model = LocalModel(threads=2)
+    model = LocalModel()
     model.load()
     yield model
     model.unload()

@@ -42,7 +42,9 @@ def test_generation_stops_once_cancelled(bundled, titling):
         if len(seen) == 3:
             cancel.set()
 
-    result = bundled.generate(dataclasses.replace(titling, json_schema=None, max_tokens=200), on_token, cancel)
+    result = bundled.generate(
+        dataclasses.replace(titling, json_schema=None, max_tokens=200), on_token, cancel
+    )
     assert result.finish_reason == "cancelled"
     assert result.tokens == 3
 

@@ -6,7 +6,7 @@ import pytest
 
 from academichub.config import ModelSettings
 from academichub.llm.base import ModelUnavailable
-from academichub.llm.local import LocalModel
+from academichub.llm.local import LocalModel, cores
 from academichub.llm.manager import ModelManager, backend_for
 from academichub.llm.openai_compat import OpenAICompatibleModel
 
@@ -34,7 +34,7 @@ async def _longest_stall(work) -> tuple[object, float]:
 
 
 async def test_the_model_loads_on_first_use_off_the_event_loop(titling):
-    manager = ModelManager(LocalModel(threads=2), idle_unload_s=0)
+    manager = ModelManager(LocalModel(), idle_unload_s=0)
     assert not manager.loaded
     try:
         began = time.perf_counter()
@@ -96,7 +96,7 @@ async def test_a_caller_that_goes_away_stops_the_model_and_frees_it(manager, tit
 
 
 async def test_the_model_is_unloaded_after_an_idle_period_and_loads_again(titling):
-    manager = ModelManager(LocalModel(threads=2), idle_unload_s=0.3)
+    manager = ModelManager(LocalModel(), idle_unload_s=0.3)
     try:
         await manager.generate(dataclasses.replace(titling, max_tokens=5))
         assert manager.loaded
@@ -115,11 +115,33 @@ async def test_a_missing_file_fails_with_its_name_and_reason(tmp_path, titling):
     await manager.close()
 
 
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(98_000_000, 1), (4_700_000_000, None)],
+    ids=["135M-decodes-on-one-thread", "7B-decodes-on-every-core"],
+)
+def test_automatic_threads_follow_the_model_size(tmp_path, size, expected):
+    path = tmp_path / "model.gguf"
+    with path.open("wb") as f:
+        f.truncate(size)  # sparse: only its size matters here
+    model = LocalModel(path)
+    assert model.batch_threads == (cores() if cores() <= 4 else cores() // 2)
+    assert model.threads == (expected or model.batch_threads)
+    assert LocalModel(path, threads=3).threads == LocalModel(path, threads=3).batch_threads == 3
+
+
 def test_the_settings_choose_the_backend(tmp_path):
     assert isinstance(backend_for(ModelSettings()), LocalModel)
     assert backend_for(ModelSettings()).name == "SmolLM2-135M-Instruct.Q4_1.gguf"
-    local = backend_for(ModelSettings(path=str(tmp_path / "qwen.gguf"), threads=3, context=4096, gpu_layers=-1))
-    assert (local.path, local.threads, local.context, local.gpu_layers) == (tmp_path / "qwen.gguf", 3, 4096, -1)
+    local = backend_for(
+        ModelSettings(path=str(tmp_path / "qwen.gguf"), threads=3, context=4096, gpu_layers=-1)
+    )
+    assert (local.path, local.threads, local.context, local.gpu_layers) == (
+        tmp_path / "qwen.gguf",
+        3,
+        4096,
+        -1,
+    )
     endpoint = backend_for(ModelSettings(endpoint="http://lab:8080", endpoint_model="qwen2.5-7b"))
     assert isinstance(endpoint, OpenAICompatibleModel)
     assert (endpoint.base, endpoint.name) == ("http://lab:8080/v1", "qwen2.5-7b")

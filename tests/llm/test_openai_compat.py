@@ -30,7 +30,9 @@ class LabServer:
         self.pause = 0.0
 
     async def models(self, request: web.Request) -> web.Response:
-        return web.json_response({"object": "list", "data": [{"id": "qwen2.5-7b-instruct", "object": "model"}]})
+        return web.json_response(
+            {"object": "list", "data": [{"id": "qwen2.5-7b-instruct", "object": "model"}]}
+        )
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         self.bodies.append(await request.json())
@@ -41,10 +43,16 @@ class LabServer:
         await response.prepare(request)
         await response.write(b": keep-alive\n\n")
         for piece in ANSWER:
-            chunk = {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": piece}}]}
+            chunk = {
+                "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": {"content": piece}}],
+            }
             await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
             await asyncio.sleep(self.pause)
-        done = {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        done = {
+            "object": "chat.completion.chunk",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
         await response.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
         return response
 
@@ -104,7 +112,7 @@ async def test_a_server_error_is_reported_with_its_status_and_message(lab):
     server, url = lab
     server.fail_with = 503
     manager = ModelManager(OpenAICompatibleModel(url))
-    with pytest.raises(ModelUnavailable, match="503 Service Unavailable.*model is loading"):
+    with pytest.raises(ModelUnavailable, match=r"503 Service Unavailable.*model is loading"):
         await manager.generate(REQUEST)
     await manager.close()
 

@@ -1,6 +1,7 @@
 // arXiv search results: /search/?query=... Each paper is an li.arxiv-result: its id in the link of
-// p.list-title (href https://arxiv.org/abs/<id>), its categories as div.tags, p.title, p.authors, and the abstract twice: a short
-// span.abstract-short (with a "More" link) and the whole span.abstract-full (with a "Less" link).
+// p.list-title (href https://arxiv.org/abs/<id>), its categories in div.tags, p.title, p.authors, and the
+// abstract twice: a short span.abstract-short (with a "More" link) and the whole span.abstract-full (with
+// a "Less" link). arXiv wraps the query's words in span.search-hit.
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
 

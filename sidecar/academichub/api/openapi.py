@@ -33,6 +33,20 @@ ROUTE_ERRORS = {
 }
 
 
+# In OpenAPI 3.1 (before 3.2's itemSchema) the schema of an event stream describes one event, as a client
+# parses it; every event this API sends carries JSON in `data` (the route's description names the model).
+SSE_EVENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+    "required": ["data"],
+}
+
+
 def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
     """`X | None` as a query parameter: optional, not 'null' (a query string cannot carry a null)."""
     options = schema.get("anyOf")
@@ -112,7 +126,8 @@ def build_openapi(routes: list[Route]) -> dict[str, Any]:
             success["content"] = _content("application/json", keyed[(route.response, "serialization")])
         elif route.media_types != ("application/json",):
             success["content"] = {
-                media_type: {"schema": {"type": "string"}} for media_type in route.media_types
+                media_type: {"schema": SSE_EVENT if media_type == "text/event-stream" else {"type": "string"}}
+                for media_type in route.media_types
             }
         responses[str(route.status)] = success
         for status in route.errors:

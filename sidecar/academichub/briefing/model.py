@@ -91,7 +91,7 @@ class ThemeDraft(BaseModel):
 
 class OpeningDraft(BaseModel):
     headline: str
-    overview: list[StatementDraft] = Field(min_length=2, max_length=3)
+    overview: list[StatementDraft] = Field(min_length=1, max_length=3)  # the prompt asks for two or three
 
 
 class LinksDraft(BaseModel):
