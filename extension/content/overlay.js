@@ -177,11 +177,13 @@
     return marked;
   }
 
-  // A 1,000-entry /new listing is about 1.6 MB of text: more than the sidecar takes in one request, and
-  // slower to match in one go than in pieces. So the entries go in batches, the ones on screen first, at
-  // most two in flight: the page marks one batch while the sidecar matches the next.
-  const BATCH = 150;
-  const IN_FLIGHT = 2;
+  // A 1,000-entry /new listing is about 1.6 MB of text: more than the sidecar takes in one request. So the
+  // entries go in batches: first, alone, the few on screen (a /new page shows three or four), so what the
+  // reader sees is marked at once; then the rest, two batches in flight, so the page reads the next batch
+  // while the sidecar matches one.
+  const FIRST_BATCH = 30;
+  const BATCH = 200;
+  const IN_FLIGHT = 1;
 
   function onScreenFirst(items) {
     const below = (item) => item.entry.scrollTo.getBoundingClientRect().bottom >= 0;
@@ -197,8 +199,8 @@
 
   function batches(items) {
     const ordered = onScreenFirst(items);
-    const out = [];
-    for (let i = 0; i < ordered.length; i += BATCH) out.push(ordered.slice(i, i + BATCH));
+    const out = [ordered.slice(0, FIRST_BATCH)];
+    for (let i = FIRST_BATCH; i < ordered.length; i += BATCH) out.push(ordered.slice(i, i + BATCH));
     return out;
   }
 
@@ -219,24 +221,32 @@
       }
       const queue = batches(pending);
       let failure = null;
+      const answers = []; // [batch, answer] not yet marked
       const ask = async (batch) => {
         const reading = performance.now();
         const papers = batch.map((item) => item.paper ?? readEntry(item));
         timing.readMs += performance.now() - reading;
         const reply = await P.matchRadar(papers);
-        if (!reply.ok) {
-          failure = failure ?? reply.error;
-          return;
-        }
-        marked.push(...apply(batch, reply.data));
-        const answered = new Set(batch);
-        pending = pending.filter((item) => !answered.has(item));
-        if (!timing.firstAt) timing.firstAt = performance.now();
+        if (reply.ok) answers.push([batch, reply.data]);
+        else failure = failure ?? reply.error;
       };
+      // Each round of marks costs the page a new layout (a 1,000-entry page takes a while to lay out), so
+      // there are two: the entries on screen as soon as they are answered, then all the others at once.
+      const markAnswered = () => {
+        for (const [batch, answer] of answers.splice(0)) {
+          marked.push(...apply(batch, answer));
+          const answered = new Set(batch);
+          pending = pending.filter((item) => !answered.has(item));
+        }
+      };
+      await ask(queue.shift());
+      markAnswered();
+      if (!timing.firstAt) timing.firstAt = performance.now();
       const lanes = Array.from({ length: IN_FLIGHT }, async () => {
         while (queue.length && !failure) await ask(queue.shift());
       });
       await Promise.all(lanes);
+      markAnswered();
       if (!failure) {
         marked.sort((a, b) => a.item.position - b.item.position);
         panel(marked, marked.filter((m) => m.known).length, timing);

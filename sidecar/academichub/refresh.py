@@ -23,8 +23,19 @@ from .arxiv_calendar import expected_feed_date, is_announcement_day, next_announ
 from .backfill import ARXIV_API, BackfillError, backfill, plan_backfill
 from .fetcher import Fetcher, FetchError
 from .health import HealthBook, after_failure, after_fetch, assess
-from .models import FeedFormat, HealthState, IngestReport, Paper, Source, SourceHealth, SourceKind
+from .models import (
+    FeedFormat,
+    HealthState,
+    IngestReport,
+    Paper,
+    ParsedFeed,
+    Source,
+    SourceHealth,
+    SourceKind,
+)
 from .sources import FeedError, parse_feed
+
+FeedParser = Callable[[bytes, Source | None], ParsedFeed]
 
 if TYPE_CHECKING:
     from .store import PaperStore
@@ -117,7 +128,9 @@ class _Refresh:
         last_day_stored: dt.date | None,
         backfill_days: int,
         arxiv_api: str,
+        parse: FeedParser,
     ):
+        self.parse = parse
         self.store = store
         self.fetcher = fetcher
         self.now = now
@@ -158,7 +171,7 @@ class _Refresh:
             feed_date = previous.feed_date if items else None
         else:
             try:
-                feed = await asyncio.to_thread(parse_feed, fetched.body or b"", source)
+                feed = await asyncio.to_thread(self.parse, fetched.body or b"", source)
             except FeedError as exc:
                 return self._failed(source, previous, str(exc))
             papers, items, feed_date, warnings = feed.papers, len(feed.papers), feed.feed_date, feed.warnings
@@ -266,11 +279,14 @@ async def refresh(
     progress: Progress | None = None,
     backfill_days: int = 7,
     arxiv_api: str = ARXIV_API,
+    parse: FeedParser = parse_feed,
 ) -> RefreshReport:
     """Fetch every enabled source, store all their papers in one commit, and record each source's health.
 
     `progress(event)` (sync or async) hears of each source as it finishes:
     {"done": i, "total": n, "source": key, "new": k, "state": "ok"}.
+    `parse` is called in a worker thread; the service passes one that parses in a child process, so a
+    1,000-item feed does not hold the event loop's GIL.
     """
     now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
@@ -279,7 +295,7 @@ async def refresh(
     active = [s for s in sources if s.enabled]
     previous = {h.key: h for h in await asyncio.to_thread(health.all)}
     last_day_stored = await asyncio.to_thread(store.latest_day)
-    run = _Refresh(store, fetcher, now, previous, last_day_stored, backfill_days, arxiv_api)
+    run = _Refresh(store, fetcher, now, previous, last_day_stored, backfill_days, arxiv_api, parse)
 
     done = 0
 

@@ -322,7 +322,7 @@ class PaperStore:
         self._cache: OrderedDict[str, dict[str, Paper]] = OrderedDict()  # ISO day -> papers by id, in order
         self._cache_days = cache_days
         self._line_tables: OrderedDict[str, array[int]] = OrderedDict()  # base shard -> its line offsets
-        self._runs_read: dict[_Run, list[bytes]] | None = None  # during one add: the runs it has read
+        self._runs_read: dict[_Run, bytes] | None = None  # during one add: the runs it has read
         for sub in FOLDERS:
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
         self._lock: IO[str] | None = _lock_directory(self.data_dir)
@@ -553,8 +553,7 @@ class PaperStore:
         entry = self._manifest.days.get(day)
         if entry is None:
             return {}
-        patched = self._patch_records(entry)
-        found = {paper_id: patched[paper_id] for paper_id in paper_ids if paper_id in patched}
+        found = self._patched_records(entry, paper_ids)
         places = {paper_id: self._index.place(paper_id)[1] for paper_id in paper_ids if paper_id not in found}
         in_base = [(paper_id, place) for paper_id, place in places.items() if 0 <= place < entry.base_papers]
         if in_base:
@@ -569,20 +568,41 @@ class PaperStore:
                     found[paper_id] = record
         return found
 
-    def _patch_records(self, entry: _Day) -> dict[str, bytes]:
-        records: dict[str, bytes] = {}
-        for run in entry.runs:
-            records.update((record_id(record), record) for record in self._run_records(run))
-        return records
+    def _patched_records(self, entry: _Day, paper_ids: list[str]) -> dict[str, bytes]:
+        """The latest records of these papers in the day's runs, searched newest run first, each found by
+        its first bytes without splitting the runs into records (a hot day's runs hold hundreds)."""
+        found: dict[str, bytes] = {}
+        needles = {paper_id: _needle(paper_id) for paper_id in paper_ids}
+        if None in needles.values():  # an id JSON may write in more than one way: read every record
+            records: dict[str, bytes] = {}
+            for run in entry.runs:
+                records.update((record_id(record), record) for record in self._run_records(run))
+            return {paper_id: records[paper_id] for paper_id in paper_ids if paper_id in records}
+        for run in reversed(entry.runs):
+            data = self._run_bytes(run)
+            for paper_id, needle in needles.items():
+                if paper_id not in found and (at := data.find(needle)) >= 0:
+                    end = data.find(b"\n", at)
+                    line = data[data.rfind(b"\n", 0, at) + 1 : end if end >= 0 else len(data)]
+                    if (record := _record_of(line, paper_id)) is None:
+                        raise StoreError(
+                            self._damaged(run.file, f"the record of {paper_id} is not on one line")
+                        )
+                    found[paper_id] = record
+            if len(found) == len(needles):
+                break
+        return found
 
-    def _run_records(self, run: _Run) -> list[bytes]:
+    def _run_bytes(self, run: _Run) -> bytes:
         if self._runs_read is not None and run in self._runs_read:
             return self._runs_read[run]
-        (lines,) = self._read_bytes(run.file, [(run.offset, run.length)])
-        records = line_records(lines)
+        (data,) = self._read_bytes(run.file, [(run.offset, run.length)])
         if self._runs_read is not None:
-            self._runs_read[run] = records
-        return records
+            self._runs_read[run] = data
+        return data
+
+    def _run_records(self, run: _Run) -> list[bytes]:
+        return line_records(self._run_bytes(run))
 
     def _line_table(self, base: str) -> array[int]:
         lines = self._line_tables.get(base)
@@ -784,6 +804,13 @@ class PaperStore:
         for name in superseded:
             self._line_tables.pop(name, None)
         return superseded
+
+
+def _needle(paper_id: str) -> bytes | None:
+    """How a record of this paper begins on its line, where JSON can write the id only one way."""
+    if all(" " <= char <= "~" and char not in '"\\' for char in paper_id):
+        return b'":{"id":"%s",' % paper_id.encode()
+    return None
 
 
 def _record_of(line: bytes, paper_id: str) -> bytes | None:

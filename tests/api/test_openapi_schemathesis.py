@@ -22,12 +22,16 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+import schemathesis.specs.openapi.schemas  # imported at collection: see SIDECAR below
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from academichub.paths import Paths
 
+# schemathesis loads most of its OpenAPI support lazily, and pytest rewrites the asserts of a plugin's
+# modules as they load; on Python 3.11.7 compiling them that late, deep in a fixture, can fail with
+# "AST constructor recursion depth mismatch" (a CPython bug). Importing them with this module avoids it.
 SIDECAR = Path(__file__).parents[2] / "sidecar"
 EXAMPLES = 200  # per generation mode, across all operations: about 20 s on two cores
 

@@ -14,15 +14,15 @@ import datetime as dt
 import json
 import logging
 import secrets
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from .. import refresh as refresh_module
 from ..api_models import RefreshEvent, RefreshProgress
 from ..fetcher import Fetcher
 from ..models import Source, SourceKind
 from ..refresh import RefreshReport, refresh
+from ..sources import parse_feed
 from .library import Library
 from .parsing import ProcessParser
 
@@ -47,24 +47,6 @@ class _Locked:
             return self._library._locked(lambda: attribute(*args, **kwargs))
 
         return locked
-
-
-@contextlib.contextmanager
-def _parsing_with(parser: ProcessParser | None) -> Iterator[None]:
-    """For one refresh, point refresh()'s `parse_feed` (which it calls in a worker thread) at `parser`.
-
-    refresh() takes no parser argument, so the name it looks up is swapped for the refresh's duration; the
-    service runs one refresh at a time and nothing else in its process parses meanwhile.
-    """
-    if parser is None:
-        yield
-        return
-    original = refresh_module.parse_feed
-    refresh_module.parse_feed = parser.parse_feed  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        refresh_module.parse_feed = original
 
 
 class Refresher:
@@ -128,15 +110,15 @@ class Refresher:
         library = self.library
         try:
             async with self.fetcher_factory() as fetcher:
-                with _parsing_with(self.parser):
-                    report = await refresh(
-                        sources,
-                        _Locked(library.store, library),  # type: ignore[arg-type]
-                        _Locked(library.health, library),  # type: ignore[arg-type]
-                        fetcher,
-                        progress=self._on_source,
-                        backfill_days=library.config.backfill_days,
-                    )
+                report = await refresh(
+                    sources,
+                    _Locked(library.store, library),  # type: ignore[arg-type]
+                    _Locked(library.health, library),  # type: ignore[arg-type]
+                    fetcher,
+                    progress=self._on_source,
+                    backfill_days=library.config.backfill_days,
+                    parse=self.parser.parse_feed if self.parser else parse_feed,
+                )
         except asyncio.CancelledError:
             log.info("refresh %s interrupted; it resumes at the next start", self.progress.id)
             raise

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from ..llm.base import Message
 from ..models import Card
+from .digest import trim_words
 from .model import Language
 from .themes import LinkPair, field_of
 
@@ -48,9 +49,12 @@ _READ_FIRST = {
 }
 
 
+TITLE_WORDS = 16  # a few titles run to 30 words; the start says what the paper is
+
+
 def paper_line(card: Card, digests: Mapping[str, str]) -> str:
-    digest = digests.get(card.id, "")
-    return f"[{card.n}] {card.title.rstrip('.')}. {digest}".strip()
+    title = trim_words(card.title.rstrip("."), TITLE_WORDS)
+    return f"[{card.n}] {title}. {digests.get(card.id, '')}".strip()
 
 
 def _messages(language: Language, user: str) -> list[Message]:
