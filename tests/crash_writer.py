@@ -22,11 +22,6 @@ import academichub.store as store_module
 from academichub.models import Paper
 from academichub.store import PaperStore
 
-store_module.MAX_PATCH_FILES = 3
-store_module.FOLDS_PER_COMMIT = 1
-store_module.MAX_RUNS = 3
-store_module.FOLD_SHARE = 0.5
-
 NEW_PER_BATCH = 20
 REVISED_PER_BATCH = 6
 FIRST_DAY = dt.date(2026, 6, 22)
@@ -68,7 +63,15 @@ def expected_version(batch: int, n: int, committed: set[int]) -> int:
     return 2 if n < REVISED_PER_BATCH and batch + 1 in committed else 1
 
 
+def use_small_limits() -> None:
+    store_module.MAX_PATCH_FILES = 3
+    store_module.FOLDS_PER_COMMIT = 1
+    store_module.MAX_RUNS = 3
+    store_module.FOLD_SHARE = 0.5
+
+
 def main(store_dir: str, round_no: str) -> None:
+    use_small_limits()
     with PaperStore(Path(store_dir)) as store:
         print("ready", flush=True)
         for batch in range(10_000):

@@ -183,7 +183,7 @@
   // while the sidecar matches one.
   const FIRST_BATCH = 30;
   const BATCH = 200;
-  const IN_FLIGHT = 1;
+  const IN_FLIGHT = 2;
 
   function onScreenFirst(items) {
     const below = (item) => item.entry.scrollTo.getBoundingClientRect().bottom >= 0;

@@ -55,35 +55,52 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .store import PaperStore
+    from .store import PaperStore, StoreError
 
     paths = _paths(args)
-    with PaperStore(paths.papers) as store:
-        day = args.day or store.latest_day()
-        papers = store.day(day) if day else []
-    if args.source:
-        papers = [p for p in papers if matches_source(p, args.source)]
     radar_only = getattr(args, "radar", False)
     try:
-        matcher, dismissed = _radar(paths)
-    except ValueError as exc:  # radar.json damaged: the cards still show, without the radar
-        print(f"academichub: {exc}", file=sys.stderr)
-        if radar_only:
-            return 1
-        cards, matcher = number_cards(order_papers(papers)), None
+        with PaperStore(paths.papers) as store:
+            day = args.day or store.latest_day()
+            papers = store.day(day) if day else []
+    except StoreError:
+        # The running service owns the store: ask it instead.
+        from .client import ServiceClient
+
+        client = ServiceClient.find(paths)
+        if client is None:
+            raise
+        day, cards = client.cards(args.day, args.source, radar_only)
+        papers, matcher = cards, None
     else:
-        cards = radar_cards(papers, matcher, dismissed, only_radar=radar_only)
+        if args.source:
+            papers = [p for p in papers if matches_source(p, args.source)]
+        try:
+            matcher, dismissed = _radar(paths)
+        except ValueError as exc:  # radar.json damaged: the cards still show, without the radar
+            print(f"academichub: {exc}", file=sys.stderr)
+            if radar_only:
+                return 1
+            cards, matcher = number_cards(order_papers(papers)), None
+        else:
+            cards = radar_cards(papers, matcher, dismissed, only_radar=radar_only)
     if args.json:
         json.dump([c.model_dump(mode="json") for c in cards], sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif not cards:
         where = f"on {day}" if day else "yet"
         if radar_only and papers:
-            print(f"No radar matches {where}{' from ' + args.source if args.source else ''}. "
-                  "`academichub radar list` shows your rules.", file=sys.stderr)
+            print(
+                f"No radar matches {where}{' from ' + args.source if args.source else ''}. "
+                "`academichub radar list` shows your rules.",
+                file=sys.stderr,
+            )
         else:
-            print(f"No papers {where}{' from ' + args.source if args.source else ''}. "
-                  "Run `academichub fetch` to fetch your sources.", file=sys.stderr)
+            print(
+                f"No papers {where}{' from ' + args.source if args.source else ''}. "
+                "Run `academichub fetch` to fetch your sources.",
+                file=sys.stderr,
+            )
     elif radar_only and matcher is not None:
         print(format_radar_cards(cards, matcher.weights))
     else:
@@ -100,8 +117,15 @@ def cmd_radar_add(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     try:
-        rule = RadarRule(name=args.name, terms=args.terms, authors=args.authors, categories=args.categories,
-                         sources=args.sources, exclude=args.exclude, weight=args.weight)
+        rule = RadarRule(
+            name=args.name,
+            terms=args.terms,
+            authors=args.authors,
+            categories=args.categories,
+            sources=args.sources,
+            exclude=args.exclude,
+            weight=args.weight,
+        )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in exc.errors())
         print(f"academichub: rule {args.name!r} not added: {problems}", file=sys.stderr)
@@ -151,15 +175,20 @@ def cmd_radar_dismiss(args: argparse.Namespace) -> int:
         with RadarBook(_paths(args).data) as book:
             if args.undo:
                 undone = book.undismiss(args.id)
-                print(f"{paper_key(args.id)} is back on the radar" if undone
-                      else f"{paper_key(args.id)} was not dismissed")
+                print(
+                    f"{paper_key(args.id)} is back on the radar"
+                    if undone
+                    else f"{paper_key(args.id)} was not dismissed"
+                )
                 return 0 if undone else 1
             dismissal = book.dismiss(args.id)
     except ValueError as exc:
         print(f"academichub: {exc}", file=sys.stderr)
         return 1
-    print(f"dismissed {dismissal.id}: it stays out of the radar "
-          f"(undo: academichub radar dismiss --undo {dismissal.id})")
+    print(
+        f"dismissed {dismissal.id}: it stays out of the radar "
+        f"(undo: academichub radar dismiss --undo {dismissal.id})"
+    )
     return 0
 
 
@@ -178,8 +207,11 @@ def cmd_brief(args: argparse.Namespace) -> int:
             print(f"academichub: {event.text}", file=sys.stderr)
 
     try:
-        briefing = asyncio.run(brief_stored_day(_paths(args), day=args.day, language=args.lang,
-                                                on_event=progress, fresh=args.fresh))
+        briefing = asyncio.run(
+            brief_stored_day(
+                _paths(args), day=args.day, language=args.lang, on_event=progress, fresh=args.fresh
+            )
+        )
     except (NoPapers, ConfigError) as exc:
         print(f"academichub: {exc}", file=sys.stderr)
         return 1
@@ -226,8 +258,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         total, latest = store.count(), store.latest_day()
     records = HealthBook(paths.state).all()
     if args.json:
-        out = {"papers": total, "latest_day": latest.isoformat() if latest else None,
-               "sources": [h.model_dump(mode="json") for h in records]}
+        out = {
+            "papers": total,
+            "latest_day": latest.isoformat() if latest else None,
+            "sources": [h.model_dump(mode="json") for h in records],
+        }
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
@@ -269,13 +304,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     def ready(runtime: Runtime, token: str) -> None:
         root = Path(__file__).resolve().parents[2]
-        print(f"AcademicHub demo: the recorded seed day, offline\n"
-              f"  address  {runtime.url}\n"
-              f"  token    {token}\n"
-              f"  data     {data_dir}\n"
-              f"  try      curl -H 'Authorization: Bearer {token}' {runtime.url}cards\n"
-              f"Load the extension: open chrome://extensions, turn on Developer mode, click Load unpacked "
-              f"and choose {root} (the folder with manifest.json).\nStop with Ctrl-C.", flush=True)
+        print(
+            f"AcademicHub demo: the recorded seed day, offline\n"
+            f"  address  {runtime.url}\n"
+            f"  token    {token}\n"
+            f"  data     {data_dir}\n"
+            f"  try      curl -H 'Authorization: Bearer {token}' {runtime.url}cards\n"
+            f"Load the extension: open chrome://extensions, turn on Developer mode, click Load unpacked "
+            f"and choose {root} (the folder with manifest.json).\nStop with Ctrl-C.",
+            flush=True,
+        )
 
     try:
         paths = prepare_demo(data_dir)
@@ -294,8 +332,11 @@ def cmd_install_native_host(args: argparse.Namespace) -> int:
 
     try:
         if args.dir:
-            written = [install_into(args.dir, args.browser if args.browser != "all" else "chromium",
-                                    data_dir=args.data_dir)]
+            written = [
+                install_into(
+                    args.dir, args.browser if args.browser != "all" else "chromium", data_dir=args.data_dir
+                )
+            ]
         else:
             written = install(chosen_browsers(args.browser), data_dir=args.data_dir)
     except (InstallError, OSError) as exc:
@@ -325,29 +366,41 @@ def cmd_uninstall_native_host(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before or after the command name.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
-                        help="keep papers, settings and state here (default: the XDG user directories)")
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="keep papers, settings and state here (default: the XDG user directories)",
+    )
 
-    parser = argparse.ArgumentParser(prog="academichub", parents=[common],
-                                     description="A personal research radar, on your own machine.")
+    parser = argparse.ArgumentParser(
+        prog="academichub", parents=[common], description="A personal research radar, on your own machine."
+    )
     parser.add_argument("--version", action="version", version=f"academichub {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     fetch = commands.add_parser("fetch", parents=[common], help="fetch the configured sources")
-    fetch.add_argument("--from-dir", type=Path, metavar="PATH",
-                       help="ingest every recorded feed file in PATH instead (offline)")
+    fetch.add_argument(
+        "--from-dir",
+        type=Path,
+        metavar="PATH",
+        help="ingest every recorded feed file in PATH instead (offline)",
+    )
     fetch.set_defaults(func=cmd_fetch)
 
     cards = commands.add_parser("cards", parents=[common], help="print a day's papers as numbered cards")
     cards.add_argument("--day", type=_day, help="YYYY-MM-DD (default: the latest day with papers)")
-    cards.add_argument("--source", metavar="LABEL", help="only this source: 'arXiv', 'arXiv (cs.CV)', 'cs.RO', 'Nature'")
+    cards.add_argument(
+        "--source", metavar="LABEL", help="only this source: 'arXiv', 'arXiv (cs.CV)', 'cs.RO', 'Nature'"
+    )
     cards.add_argument("--json", action="store_true", help="print JSON for scripts")
     cards.add_argument("--radar", action="store_true", help="only radar matches, best first, each with why")
     cards.set_defaults(func=cmd_cards)
 
     daily = commands.add_parser("daily", parents=[common], help="fetch, then print the day's cards")
-    daily.add_argument("--offline", action="store_true",
-                       help="use the recorded day of feeds that ships with AcademicHub")
+    daily.add_argument(
+        "--offline", action="store_true", help="use the recorded day of feeds that ships with AcademicHub"
+    )
     daily.set_defaults(func=cmd_daily)
 
     sources = commands.add_parser("sources", parents=[common], help="list the catalogue of sources")
@@ -379,17 +432,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     browsers = ["chrome", "chromium", "firefox", "brave", "edge", "all"]
     install_host = commands.add_parser(
-        "install-native-host", parents=[common],
-        help="let the browser extension start the sidecar (writes the native messaging host manifests)")
-    install_host.add_argument("--browser", choices=browsers, default="all",
-                              help="which browser's manifest to write (default: all)")
-    install_host.add_argument("--dir", type=Path,
-                              help="write into this directory instead of the browser's own (e.g. "
-                              "<profile>/NativeMessagingHosts for a browser run with --user-data-dir)")
+        "install-native-host",
+        parents=[common],
+        help="let the browser extension start the sidecar (writes the native messaging host manifests)",
+    )
+    install_host.add_argument(
+        "--browser", choices=browsers, default="all", help="which browser's manifest to write (default: all)"
+    )
+    install_host.add_argument(
+        "--dir",
+        type=Path,
+        help="write into this directory instead of the browser's own (e.g. "
+        "<profile>/NativeMessagingHosts for a browser run with --user-data-dir)",
+    )
     install_host.set_defaults(func=cmd_install_native_host)
 
-    uninstall_host = commands.add_parser("uninstall-native-host", parents=[common],
-                                         help="remove what install-native-host wrote")
+    uninstall_host = commands.add_parser(
+        "uninstall-native-host", parents=[common], help="remove what install-native-host wrote"
+    )
     uninstall_host.add_argument("--browser", choices=browsers, default="all")
     uninstall_host.add_argument("--dir", type=Path, help="remove from this directory instead")
     uninstall_host.set_defaults(func=cmd_uninstall_native_host)
@@ -399,22 +459,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    radar = commands.add_parser("radar", parents=[common],
-                                help="your standing interests: rules and dismissals")
+    radar = commands.add_parser(
+        "radar", parents=[common], help="your standing interests: rules and dismissals"
+    )
     actions = radar.add_subparsers(dest="radar_command", required=True, metavar="ACTION")
-    add = actions.add_parser("add", parents=[common], help="add a rule",
-                             description="Terms are words (RL), phrases ('graph neural network') or prefixes "
-                             "(neur*); case, accents and dashes between words do not matter.")
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="add a rule",
+        description="Terms are words (RL), phrases ('graph neural network') or prefixes "
+        "(neur*); case, accents and dashes between words do not matter.",
+    )
     add.add_argument("name")
     add.add_argument("--terms", nargs="+", default=[], metavar="TERM")
-    add.add_argument("--authors", nargs="+", default=[], metavar="NAME",
-                     help="'Pérez', 'Ana Pérez', 'A. Perez'")
-    add.add_argument("--categories", nargs="+", default=[], metavar="CAT",
-                     help="only these: cs.LG, or cs for all cs.*")
-    add.add_argument("--sources", nargs="+", default=[], metavar="LABEL",
-                     help="only these: arXiv, Nature, ...")
-    add.add_argument("--exclude", nargs="+", default=[], metavar="TERM",
-                     help="a paper with one of these never matches")
+    add.add_argument(
+        "--authors", nargs="+", default=[], metavar="NAME", help="'Pérez', 'Ana Pérez', 'A. Perez'"
+    )
+    add.add_argument(
+        "--categories", nargs="+", default=[], metavar="CAT", help="only these: cs.LG, or cs for all cs.*"
+    )
+    add.add_argument(
+        "--sources", nargs="+", default=[], metavar="LABEL", help="only these: arXiv, Nature, ..."
+    )
+    add.add_argument(
+        "--exclude", nargs="+", default=[], metavar="TERM", help="a paper with one of these never matches"
+    )
     add.add_argument("--weight", type=float, default=1.0, help="how much the rule counts (default 1)")
     add.set_defaults(func=cmd_radar_add)
     listing = actions.add_parser("list", parents=[common], help="list the rules")
@@ -423,8 +492,9 @@ def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.Arg
     remove = actions.add_parser("remove", parents=[common], help="remove a rule")
     remove.add_argument("name")
     remove.set_defaults(func=cmd_radar_remove)
-    dismiss = actions.add_parser("dismiss", parents=[common],
-                                 help="not interested: keep a paper out of the radar")
+    dismiss = actions.add_parser(
+        "dismiss", parents=[common], help="not interested: keep a paper out of the radar"
+    )
     dismiss.add_argument("id", help="arxiv:2606.14677, 2606.14677 or doi:10....")
     dismiss.add_argument("--undo", action="store_true", help="take the dismissal back")
     dismiss.set_defaults(func=cmd_radar_dismiss)

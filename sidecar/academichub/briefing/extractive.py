@@ -17,6 +17,23 @@ _NOT_BY_A_MODEL = {
 }
 
 
+_REASONS = {
+    "no_papers": {"en": "there are no papers to brief", "zh": "没有可供简报的论文"},
+    "no_model": {"en": "no model is configured", "zh": "没有配置模型"},
+    "unavailable": {"en": "the model could not be used ({detail})", "zh": "模型无法使用（{detail}）"},
+    "failed": {"en": "{model} failed ({detail})", "zh": "{model} 运行失败（{detail}）"},
+    "unchecked": {
+        "en": "{model} gave no statement whose citations checked out",
+        "zh": "{model} 写出的句子没有一条通过引用核对",
+    },
+}
+
+
+def reason(kind: str, language: Language, **details: object) -> str:
+    """Why code wrote the briefing, in the briefing's language (file names and llama.cpp's words stay)."""
+    return _REASONS[kind][language].format(**details)
+
+
 def keyword_title(group: ThemeGroup) -> str:
     words = group.keywords or [field_of(group.cards[0])]
     return ", ".join(words).capitalize()
@@ -67,7 +84,7 @@ def extractive_briefing(
     language: Language,
     reason: str,
 ) -> Briefing:
-    reason = reason.rstrip(".") + "."
+    reason = reason.rstrip(".。") + ("。" if language == "zh" else ".")
     overview = [digest_statement(c, digests) for c in read_first[:2]]
     return Briefing(
         day=day,

@@ -23,7 +23,14 @@ from ..llm.manager import ModelManager
 from ..models import Card
 from . import prompts
 from .citations import CitationChecker, CitationReport, tidy
-from .extractive import code_headline, digest_statement, extractive_briefing, extractive_theme, keyword_title
+from .extractive import (
+    code_headline,
+    digest_statement,
+    extractive_briefing,
+    extractive_theme,
+    keyword_title,
+    reason,
+)
 from .model import (
     Briefing,
     BriefingEvent,
@@ -240,10 +247,10 @@ class BriefingWriter:
             return fallback
         reasons = [tidy(r, 200) for r in answer.reasons] + [""] * len(fallback)
         return [
-            ReadFirst(card=f.card, title=f.title, why=reason)
-            if _sentence(reason, self.language) and checker.grounded(reason, [f.card])
+            ReadFirst(card=f.card, title=f.title, why=why)
+            if _sentence(why, self.language) and checker.grounded(why, [f.card])
             else f
-            for f, reason in zip(fallback, reasons, strict=False)
+            for f, why in zip(fallback, reasons, strict=False)
         ]
 
     # ---- the whole ----
@@ -272,9 +279,9 @@ class BriefingWriter:
             language=self.language,
         )
         if not cards:
-            return self._finish(extractive_briefing(**parts, reason="there are no papers to brief"))
+            return self._finish(extractive_briefing(**parts, reason=reason("no_papers", self.language)))
         if self.manager is None:
-            return self._finish(extractive_briefing(**parts, reason="no model is configured"))
+            return self._finish(extractive_briefing(**parts, reason=reason("no_model", self.language)))
         steps = len(groups) + (1 if pairs else 0) + 2
         try:
             self._progress("loading", 0, steps)
@@ -301,15 +308,21 @@ class BriefingWriter:
             self._emit(event="section", section="read_first", read_first=read_first)
         except ModelUnavailable as exc:
             self._emit(event="notice", text=str(exc))
-            return self._finish(extractive_briefing(**parts, reason=f"the model could not be used ({exc})"))
+            return self._finish(
+                extractive_briefing(**parts, reason=reason("unavailable", self.language, detail=exc))
+            )
         except (RuntimeError, ValueError) as exc:  # llama.cpp's decode failures, a context overflow
             log.exception("the model failed while writing the briefing")
             self._emit(event="notice", text=f"{self.manager.name}: {exc}")
-            return self._finish(extractive_briefing(**parts, reason=f"{self.manager.name} failed ({exc})"))
+            return self._finish(
+                extractive_briefing(
+                    **parts, reason=reason("failed", self.language, model=self.manager.name, detail=exc)
+                )
+            )
         if all(t.extractive for t in themes):
             return self._finish(
                 extractive_briefing(
-                    **parts, reason=f"{self.manager.name} gave no statement whose citations checked out"
+                    **parts, reason=reason("unchecked", self.language, model=self.manager.name)
                 )
             )
         return self._finish(

@@ -44,6 +44,7 @@ class ModelManager:
         self._lock = asyncio.Lock()  # callers queue here, in order, rather than inside the executor
         self._cancel: threading.Event | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._unloading: asyncio.Task[None] | None = None
         self._last_used = time.monotonic()
 
     @classmethod
@@ -115,16 +116,18 @@ class ModelManager:
             self._idle_timer.cancel()
         if self.idle_unload_s > 0:
             loop = asyncio.get_running_loop()
-            self._idle_timer = loop.call_later(
-                self.idle_unload_s, lambda: loop.create_task(self._unload_if_idle())
-            )
+            self._idle_timer = loop.call_later(self.idle_unload_s, self._start_idle_unload)
+
+    def _start_idle_unload(self) -> None:
+        self._unloading = asyncio.get_running_loop().create_task(self._unload_if_idle())  # kept: not GC'd
 
     async def _unload_if_idle(self) -> None:
         idle = time.monotonic() - self._last_used
         if self.busy or idle < self.idle_unload_s or not self.backend.loaded:
             return
         async with self._lock:
-            await self._off_loop(self.backend.unload)
+            if time.monotonic() - self._last_used >= self.idle_unload_s:  # no generation slipped in
+                await self._off_loop(self.backend.unload)
 
     async def unload(self) -> None:
         async with self._lock:
