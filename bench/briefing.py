@@ -2,6 +2,7 @@
 
     PYTHONPATH=sidecar .venv/bin/python bench/briefing.py               # two cores, as the targets say
     PYTHONPATH=sidecar .venv/bin/python bench/briefing.py --cores 4     # or any other number
+    PYTHONPATH=sidecar .venv/bin/python bench/briefing.py --threads 2   # not the automatic thread count
 
 The goals (issue 7, item 5), measured in one process:
 - the first streamed words of `POST /api/v1/briefings` within 2 s, the whole briefing within 30 s, for 25
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -39,7 +41,7 @@ from academichub.briefing.model import BriefingEvent, ThemeDraft, draft_schema
 from academichub.briefing.select import select_papers
 from academichub.briefing.themes import group_themes
 from academichub.briefing.writer import REPEAT_PENALTY, SEED, TEMPERATURE, THEME_TOKENS
-from academichub.config import Config, RefreshSettings, save_config
+from academichub.config import Config, ModelSettings, RefreshSettings, save_config
 from academichub.jobs import ingest_recordings
 from academichub.llm.base import Generation, GenerationRequest
 from academichub.llm.local import LocalModel
@@ -57,10 +59,29 @@ def pin(cores: int) -> list[int]:
     return chosen
 
 
-def seed_data(root: Path) -> Paths:
+def busy_seconds(cpus: list[int]) -> float:
+    """CPU time spent on `cpus` by every process (from /proc/stat), to tell the others' share of a run."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    with open("/proc/stat") as stat:
+        for line in stat:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+                user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+                total += (user + nice + system + irq + softirq + steal) / ticks
+    return total
+
+
+def own_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def seed_data(root: Path, threads: int) -> Paths:
     paths = Paths.under(root)
+    quiet = RefreshSettings(on_start=False, scheduled=False)
     save_config(
-        paths.config_file, Config(backfill_days=0, refresh=RefreshSettings(on_start=False, scheduled=False))
+        paths.config_file, Config(backfill_days=0, refresh=quiet, model=ModelSettings(threads=threads))
     )
     ingest_recordings(paths, seed_day_dir())
     return paths
@@ -161,8 +182,8 @@ def direct(model: LocalModel, request: GenerationRequest) -> Generation:
     )
 
 
-async def decoding_ratio(request: GenerationRequest, runs: int) -> dict[str, float]:
-    model = LocalModel()
+async def decoding_ratio(request: GenerationRequest, runs: int, threads: int) -> dict[str, float]:
+    model = LocalModel(threads=threads)
     manager = ModelManager(model, idle_unload_s=0)
     await manager.load()
     sidecar_speeds, direct_speeds = [], []
@@ -196,14 +217,18 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cores", type=int, default=2, help="pin the process to this many CPUs (default 2)")
     parser.add_argument("--runs", type=int, default=5, help="alternated runs for the decoding comparison")
+    parser.add_argument("--threads", type=int, default=0, help="the model's threads (default 0: automatic)")
     args = parser.parse_args()
     cores = pin(args.cores)
     load = os.getloadavg()[0]
     print(f"pinned to CPUs {cores}; load average {load:.2f} before the run; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="hub-bench-briefing-") as tmp:
-        paths = seed_data(Path(tmp))
+        paths = seed_data(Path(tmp), args.threads)
+        busy, own, began = busy_seconds(cores), own_seconds(), time.perf_counter()
         http = await briefing_over_http(paths)
-        speeds = await decoding_ratio(first_theme_request(paths), args.runs)
+        others = (busy_seconds(cores) - busy) - (own_seconds() - own)
+        share = max(0.0, others) / ((time.perf_counter() - began) * len(cores))
+        speeds = await decoding_ratio(first_theme_request(paths), args.runs, args.threads)
     print(f"briefing of {http['papers']} papers in {http['themes']} themes (model cold, over HTTP):")
     print(f"  first streamed words  {http['first_words_s']:6.2f} s   (goal: within 2 s)")
     print(f"  whole briefing        {http['total_s']:6.2f} s   (goal: within 30 s)")
@@ -224,7 +249,10 @@ async def main() -> int:
         f"llama-cpp-python direct {speeds['direct_tok_s']:.1f} tok/s: "
         f"ratio {speeds['ratio']:.2f}   (goal: at least 0.9)"
     )
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(
+        f"other processes used {100 * share:.0f}% of the pinned CPUs during the briefing; "
+        f"load average after: {os.getloadavg()[0]:.2f}"
+    )
     return 0
 
 

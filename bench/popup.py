@@ -35,19 +35,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_harness import POPUP, launch_extension, stop_sidecar  # noqa: E402
 from playwright.async_api import Page, async_playwright  # noqa: E402
 
-from academichub.config import Config, RefreshSettings, save_config  # noqa: E402
+from academichub.config import Config, ModelSettings, RefreshSettings, save_config  # noqa: E402
 from academichub.paths import Paths  # noqa: E402
 from academichub.store import PaperStore  # noqa: E402
 from ingest import build_store  # noqa: E402
 
 
 def prepare(data_dir: Path, papers: int) -> int:
-    """A store of `papers` papers (built unless it has them already), the schedule off."""
+    """A store of `papers` papers (built unless it has them already), the schedule off, no model."""
     paths = Paths.under(data_dir)
+    # No model: each open asks for the day's briefing, and a model writing one (then cancelled when the
+    # bench opens the popup again) would take the cores the figure is about. The extractive one is instant.
     save_config(
         paths.config_file,
         Config(
-            refresh=RefreshSettings(on_start=False, scheduled=False), backfill_days=0, sources=["arxiv:cs.LG"]
+            refresh=RefreshSettings(on_start=False, scheduled=False),
+            backfill_days=0,
+            sources=["arxiv:cs.LG"],
+            model=ModelSettings(path=str(data_dir / "no-such-model.gguf")),
         ),
     )
     with PaperStore(paths.papers) as store:

@@ -49,6 +49,31 @@ def test_a_paper_merged_with_itself_is_unchanged():
     assert merge_paper(arxiv(), arxiv()) is None
 
 
+RECORDS = {
+    "primary": arxiv(feed="stat.ML", announce="new"),
+    "cross": arxiv(feed="cs.LG", announce="cross"),
+    "other cross": arxiv(feed="cs.AI", announce="cross", categories=("stat.ML", "cs.AI")),
+    "revised": arxiv(feed="stat.ML", announce="replace", version=2, title="Revised"),
+    "revised cross": arxiv(feed="cs.LG", announce="replace-cross", version=2, title="Revised"),
+    # A revision that moved the paper to another primary category, as rss.arxiv.org labels it.
+    "moved": arxiv(feed="math.OC", announce="replace-cross", version=2, categories=("math.OC", "cs.LG")),
+    "journal": arxiv(doi="10.1000/xyz123", journal_ref="Nature 640, 1-10 (2026)"),
+}
+
+
+@pytest.mark.parametrize("new", RECORDS)
+@pytest.mark.parametrize("old", RECORDS)
+def test_merging_the_same_record_again_changes_nothing(old, new):
+    """A feed read twice (a refresh, a rerun) must not change a card the first read made."""
+    merged = merge_paper(RECORDS[old], RECORDS[new]) or RECORDS[old]
+    assert merge_paper(merged, RECORDS[new]) is None
+
+
+def test_a_revision_that_moves_the_paper_to_another_primary_category_takes_its_label():
+    merged = merge_paper(arxiv(feed="stat.ML"), RECORDS["moved"])
+    assert (merged.source_label, merged.categories[0]) == ("arXiv (math.OC)", "math.OC")
+
+
 @pytest.mark.parametrize("first_seen", ["primary feed", "cross-list feed"])
 def test_a_cross_list_becomes_one_paper_labelled_by_its_primary_category(first_seen):
     primary = arxiv(feed="stat.ML", announce="new")

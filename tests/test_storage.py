@@ -143,6 +143,15 @@ def test_reading_past_the_end_of_a_file_says_it_is_shorter_than_written(shard):
         read_spans(shard, [(size - 10, 20)])
 
 
+def test_a_shard_keeps_tinydbs_doc_ids(tmp_path):
+    path = tmp_path / "notes.json"
+    with TinyDB(path, storage=ShardStorage) as db:
+        db.insert_multiple([{"n": 1}, {"n": 2}, {"n": 3}])
+        db.remove(doc_ids=[2])
+    with TinyDB(path, storage=ShardStorage) as db:
+        assert [(doc.doc_id, doc["n"]) for doc in db.all()] == [(1, 1), (3, 3)]
+
+
 def test_an_encoded_document_is_written_as_it_is(tmp_path):
     path = tmp_path / "day.json"
     ShardStorage(path).write(

@@ -291,8 +291,8 @@ def test_a_day_is_folded_into_a_new_base_once_its_patch_holds_a_quarter_of_it(st
     store.add([preprint(5, WEDNESDAY, version=2)])  # the sixth revised paper: more than a quarter of 20
     day = manifest_of(store)["days"][TUESDAY.isoformat()]
     assert (day["base"], day["patches"]) == ([f"days/{TUESDAY}.000007.json", 20], [])
-    assert shard_files(store, TUESDAY) == [f"{TUESDAY}.000007.json", f"{TUESDAY}.000007.lines.json"]
     with reopen(store) as again:
+        assert shard_files(again, TUESDAY) == [f"{TUESDAY}.000007.json", f"{TUESDAY}.000007.lines.json"]
         assert [p.title for p in again.day(TUESDAY)][:7] == [f"Paper {n} v2" for n in range(6)] + [
             "Paper 6 v1"
         ]
@@ -314,6 +314,18 @@ def test_a_commit_folds_only_the_most_overdue_days_and_leaves_the_rest_to_the_ne
             [p.arxiv_version for p in again.day(day)] == [2, 2, 2, 1 + (n == len(old_days) - 1), 1, 1, 1, 1]
             for n, day in enumerate(old_days)
         )
+
+
+def test_revisions_spread_thin_over_many_days_are_folded_once_patches_crowd_the_store(store, monkeypatch):
+    monkeypatch.setattr(store_module, "PATCHED_FLOOR", 0)
+    days = [MONDAY - dt.timedelta(days=n) for n in range(5)]
+    store.add([preprint(100 * n + k, day) for n, day in enumerate(days) for k in range(40)])
+    store.add([preprint(100 * n + k, WEDNESDAY, version=2) for n in range(len(days)) for k in range(2)])
+    assert all(len(runs_of(store, day)) == 1 for day in days)  # 10 of 200 papers: 5%, not more
+    store.add([preprint(7, WEDNESDAY, version=2)])  # the 11th: the most patched day is folded
+    assert [len(runs_of(store, day)) for day in days] == [0, 1, 1, 1, 1]
+    with reopen(store) as again:
+        assert [p.arxiv_version for p in again.day(days[0])][:9] == [2, 2, 1, 1, 1, 1, 1, 2, 1]
 
 
 def test_a_day_revised_by_many_commits_keeps_a_few_runs(store):
@@ -371,10 +383,10 @@ def test_past_the_limit_of_patch_files_the_sparsest_ones_runs_are_copied_into_th
         store.add([preprint(100 * n + k, WEDNESDAY, version=2) for k in range(n + 1)])
     patch_files = {run[0] for day in days for run in runs_of(store, day)}
     assert len(patch_files) <= 2
-    assert sorted(p.name for p in (store.data_dir / "patches").iterdir()) == sorted(
-        name.removeprefix("patches/") for name in patch_files
-    )
     with reopen(store) as again:
+        assert sorted(p.name for p in (store.data_dir / "patches").iterdir()) == sorted(
+            name.removeprefix("patches/") for name in patch_files
+        )
         assert [[p.arxiv_version for p in again.day(day)][: len(days) + 1] for day in days] == [
             [2] * (n + 1) + [1] * (len(days) - n) for n in range(len(days))
         ]
@@ -390,11 +402,14 @@ def test_the_index_log_stays_a_few_files_and_still_finds_everything(store):
         assert all(again.find_by_doi(f"10.1000/{n}").id == preprint(n).id for n in range(commits))
 
 
-def test_superseded_files_are_deleted_after_the_commit(store):
+def test_superseded_files_are_deleted_after_the_commit_at_the_latest_by_closing(store):
     store.add([preprint(n) for n in range(4)])
     store.add([preprint(n, version=2) for n in range(4)])  # the whole day changed: a new base
-    assert shard_files(store, TUESDAY) == [f"{TUESDAY}.000002.json", f"{TUESDAY}.000002.lines.json"]
+    store.add([preprint(n, version=3) for n in range(4)])  # and again
+    store.close()  # waits for the deletion running in the background
+    assert shard_files(store, TUESDAY) == [f"{TUESDAY}.000003.json", f"{TUESDAY}.000003.lines.json"]
     assert list((store.data_dir / "patches").iterdir()) == []
+    assert sorted(p.name for p in (store.data_dir / "index").iterdir()) == ["000001.json"]
 
 
 def test_a_paper_is_read_from_its_latest_record_without_the_day_in_memory(tmp_path):
@@ -406,6 +421,19 @@ def test_a_paper_is_read_from_its_latest_record_without_the_day_in_memory(tmp_pa
         assert store.get("arxiv:2606.00007").feeds == ["arxiv:cs.LG", "arxiv:cs.AI"]
         assert store.get("arxiv:2606.00008").title == "Paper 8 v1"  # read at its line of the base
         assert [p.title for p in store.day(TUESDAY)][6:9] == ["Paper 6 v1", "Paper 7 v2", "Paper 8 v1"]
+
+
+@pytest.mark.parametrize(
+    "paper_id", ["doi:10.1000/é-accent", 'doi:10.1000/"quoted"', "doi:10.1000/back\\slash", "url:tab\there"]
+)
+def test_a_paper_whose_id_json_escapes_is_read_from_its_latest_record(tmp_path, paper_id):
+    with PaperStore(tmp_path, cache_days=0) as store:
+        store.add([article(n) for n in range(20)] + [article(99, id=paper_id, title="First")])
+        store.add([article(99, id=paper_id, title="Corrected")])  # a patch run
+        assert store.get(paper_id).title == "Corrected"
+        store.add([article(99, id=paper_id, title="Corrected again")])  # a newer run
+        assert store.get(paper_id).title == "Corrected again"
+        assert store.day(TUESDAY)[-1].title == "Corrected again"
 
 
 def test_a_base_rewritten_in_another_layout_is_still_read(tmp_path):

@@ -25,7 +25,7 @@ async function answer(message) {
       return { ok: true, status, data };
     }
     case Kind.RADAR_MATCH: {
-      const { status, data } = await call("POST", "/radar/match", { body: { papers: message.papers } });
+      const { status, data } = await call("POST", "/radar/match", { text: message.body });
       return { ok: true, status, data };
     }
     case Kind.SIDECAR_STATE: {

@@ -263,5 +263,8 @@
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") run();
   });
-  run();
+  // Injected at document_start and run at DOMContentLoaded: Chromium injects document_end scripts some
+  // tens of milliseconds after that on a long listing, and every one of them counts (bench/overlay.py).
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run, { once: true });
+  else run();
 })();

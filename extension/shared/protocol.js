@@ -12,7 +12,11 @@
 (() => {
   const Kind = Object.freeze({
     API: "api", // {method, path, query?, body?}: any /api/v1 call (extension pages only)
-    RADAR_MATCH: "radar.match", // {papers: [{id, title, abstract, authors}]}: the overlay's one call
+    // {body: JSON text of {papers: [{id, title, abstract, authors, categories}]}}: the overlay's one call.
+    // Text, not objects: the browser converts a message's objects one by one, which for a batch of 200
+    // abstracts cost more than the matching; a string crosses at once, and goes on to the sidecar as it is.
+    // The reply's `data` is the sidecar's answer as JSON text too.
+    RADAR_MATCH: "radar.match",
     SIDECAR_STATE: "sidecar.state", // {}: is the sidecar up? data: {state: "up"|"down", code?, detail?}
     BADGE: "badge.update", // {}: recount today's radar matches for the toolbar badge
   });
@@ -27,8 +31,8 @@
 
   const STREAM_PORT = "academichub.stream";
   const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
-  // Enough for a 1,000-entry arXiv listing; more would be a page we do not know.
-  const MAX_PAPERS = 2000;
+  // The sidecar's own body limit is 1 MiB; the overlay sends far less at a time. It checks the papers.
+  const MAX_MATCH_TEXT = 4 * 1024 * 1024;
 
   function isText(value, max) {
     return typeof value === "string" && value.length <= max;
@@ -44,21 +48,10 @@
         if (!isText(message.path, 500) || !message.path.startsWith("/") || message.path.includes(".."))
           return "path must be an /api/v1 path";
         return null;
-      case Kind.RADAR_MATCH: {
-        const papers = message.papers;
-        if (!Array.isArray(papers) || papers.length > MAX_PAPERS) {
-          return `papers must be a list of at most ${MAX_PAPERS}`;
-        }
-        const bad = papers.findIndex(
-          (p) =>
-            !p ||
-            !isText(p.id, 100) ||
-            !isText(p.title, 5000) ||
-            !isText(p.abstract ?? "", 50000) ||
-            !Array.isArray(p.authors ?? []),
-        );
-        return bad >= 0 ? `papers[${bad}] is not {id, title, abstract, authors}` : null;
-      }
+      case Kind.RADAR_MATCH:
+        return isText(message.body, MAX_MATCH_TEXT) && message.body.startsWith('{"papers":')
+          ? null
+          : "body must be the JSON text of {papers: [...]}";
       case Kind.SIDECAR_STATE:
       case Kind.BADGE:
         return null;
@@ -81,7 +74,11 @@
   }
 
   const api = (method, path, { query, body } = {}) => send({ kind: Kind.API, method, path, query, body });
-  const matchRadar = (papers) => send({ kind: Kind.RADAR_MATCH, papers });
+  // Resolves to a reply whose `data` is the parsed answer, as for every other call.
+  async function matchRadar(papers) {
+    const reply = await send({ kind: Kind.RADAR_MATCH, body: JSON.stringify({ papers }) });
+    return reply.ok ? { ...reply, data: JSON.parse(reply.data) } : reply;
+  }
   const sidecarState = () => send({ kind: Kind.SIDECAR_STATE });
   const updateBadge = () => send({ kind: Kind.BADGE });
 
@@ -116,7 +113,7 @@
     Kind,
     ErrorCode,
     STREAM_PORT,
-    MAX_PAPERS,
+    MAX_MATCH_TEXT,
     validate,
     failure,
     api,

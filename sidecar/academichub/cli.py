@@ -206,12 +206,30 @@ def cmd_brief(args: argparse.Namespace) -> int:
         elif event.event == "notice":
             print(f"academichub: {event.text}", file=sys.stderr)
 
+    from .store import StoreError
+
+    paths = _paths(args)
     try:
-        briefing = asyncio.run(
-            brief_stored_day(
-                _paths(args), day=args.day, language=args.lang, on_event=progress, fresh=args.fresh
+        try:
+            briefing = asyncio.run(
+                brief_stored_day(paths, day=args.day, language=args.lang, on_event=progress, fresh=args.fresh)
             )
-        )
+        except StoreError:
+            # The running service owns the store (and has the model loaded): ask it instead.
+            from .briefing.day import brief_through_service
+            from .client import ServiceClient
+
+            client = ServiceClient.find(paths)
+            if client is None:
+                raise
+            briefing = brief_through_service(
+                client.base,
+                client.token,
+                day=args.day,
+                language=args.lang,
+                on_event=progress,
+                fresh=args.fresh,
+            )
     except (NoPapers, ConfigError) as exc:
         print(f"academichub: {exc}", file=sys.stderr)
         return 1

@@ -65,7 +65,11 @@ def _is_newer(old: Paper, new: Paper) -> bool:
 def _primary_record(leading: Paper, trailing: Paper, categories: list[str], fallback: Paper) -> Paper:
     """The record that came from the paper's primary category feed, as far as the two can tell."""
     for record in (leading, trailing):
-        if record.announce_type in PRIMARY_ANNOUNCEMENTS:
+        # A primary feed's record of another version counts only if its primary is still the paper's: a
+        # revision may move the paper to another primary category, and then the label follows it.
+        if record.announce_type in PRIMARY_ANNOUNCEMENTS and (
+            not categories or f"({categories[0]})" in record.source_label
+        ):
             return record
     if categories:  # both are cross-lists: the label naming the primary category, if either does
         for record in (leading, trailing):

@@ -12,6 +12,7 @@ without parsing the rest (`write_runs` says where each run landed; `read_spans` 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -171,14 +172,14 @@ class ShardStorage(AtomicJSONStorage):
 
     def serialize(self, data: dict[str, Any]) -> str:
         encode = _ENCODER.encode
-        tables = {
-            name: [
-                [(doc if isinstance(doc, EncodedDocument) else encode(doc)).encode(self.encoding)]
-                for doc in documents.values()
-            ]
-            for name, documents in data.items()
-        }
-        return _layout(tables, self.encoding)[0].decode(self.encoding)
+        tables = []
+        for name, documents in data.items():
+            rows = ",\n".join(
+                f"{encode(str(doc_id))}:{doc if isinstance(doc, EncodedDocument) else encode(doc)}"
+                for doc_id, doc in documents.items()
+            )
+            tables.append(f"{encode(name)}:{{\n{rows}\n}}")
+        return "{\n" + ",\n".join(tables) + "\n}\n"
 
     def write_runs(self, tables: dict[str, list[list[bytes]]]) -> dict[str, list[Run]]:
         """Write each table as runs of encoded records (doc ids counting from 1 per table); where each run
@@ -217,19 +218,22 @@ def _layout(tables: dict[str, list[list[bytes]]], encoding: str) -> tuple[bytes,
     return b"".join(chunks), placed
 
 
-def read_spans(path: Path, spans: Iterable[tuple[int, int]]) -> list[bytes]:
-    """The bytes at each (offset, length) of a file, read without reading the rest of it."""
+def read_spans(source: Path | io.RawIOBase, spans: Iterable[tuple[int, int]]) -> list[bytes]:
+    """The bytes at each (offset, length) of a file (a path, or a file already open for reading in binary),
+    read without reading the rest of it."""
+    if isinstance(source, Path):
+        with open(source, "rb", buffering=0) as handle:
+            return read_spans(handle, spans)
     found = []
-    with open(path, "rb", buffering=0) as handle:
-        for offset, length in spans:
-            handle.seek(offset)
-            data = handle.read(length)
-            if len(data) != length:
-                raise CorruptFileError(
-                    f"{path} is shorter than the store recorded ({offset + len(data)} bytes where "
-                    f"{offset + length} were written); it was left untouched: restore it from a backup"
-                )
-            found.append(data)
+    for offset, length in spans:
+        source.seek(offset)
+        data = source.read(length)
+        if len(data) != length:
+            raise CorruptFileError(
+                f"{source.name} is shorter than the store recorded ({offset + len(data)} bytes where "
+                f"{offset + length} were written); it was left untouched: restore it from a backup"
+            )
+        found.append(data)
     return found
 
 

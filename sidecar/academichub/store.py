@@ -24,12 +24,14 @@ as json.load followed by validation.
 Why patches: one arXiv feed revises papers first announced on a hundred different days (a quarter of a
 category's daily feed are replacements, v2 following v1 by weeks or months). Writing a file per touched day
 costs a hundred files and fsyncs per ingest; rewriting those days whole costs seconds. A commit therefore
-writes a fixed handful of files whatever it touches: the base of each day new to the store, one patch file,
-one index file, the manifest. What keeps the patches small is bounded work per commit:
+writes a handful of files whatever it touches: the base of each day new to the store (one, for a day's
+feeds), one patch file, one index file, the manifest, and the bases of the days it folds (at most
+`FOLDS_PER_COMMIT`). What keeps the patches small is bounded work per commit:
 - a day's runs are merged tier by tier (a new run absorbs the runs before it that are no bigger), so a day
   has a few runs and a record is copied a few times, not once per later revision;
-- a day whose patch records outgrow a quarter of its base is folded into a new base, at most
-  `FOLDS_PER_COMMIT` days per commit, the most overdue first;
+- a day whose patch records outgrow a quarter of its base is folded into a new base, and so are the most
+  patched days while patches hold more than 5% of all papers (and 2,000 records): at most
+  `FOLDS_PER_COMMIT` days per commit, the largest patch share first;
 - past `MAX_PATCH_FILES` live patch files, the runs still live in the sparsest one are copied, as they are,
   into the new patch file, so the old one can go.
 Merges, folds and copies move the records' bytes; nothing is parsed and encoded again.
@@ -41,12 +43,15 @@ where that line is), so a revision costs a few small reads, not a 2 MB shard.
 A commit is copy-on-write: every new file gets a name no live file has (the generation counts up), they
 are fsynced together, then `manifest.json` is replaced atomically. That rename is the commit: a crash
 before it leaves the previous manifest, which names only complete files; a crash after it leaves the new one.
-Files the new manifest no longer names are deleted after it; whatever an interrupted commit or clean-up left
-behind is deleted on open, since the manifest does not name it. `add` is one commit for its whole batch.
+Files the new manifest no longer names are deleted after it (in the background); whatever an interrupted
+commit or clean-up left behind is deleted on open, since the manifest does not name it. `add` is one commit
+for its whole batch.
 
 Opening reads the manifest and the index files only; days are read when asked for and kept in a small LRU
-cache (`warm` fills it ahead of the reader). The index files are a log, one per commit, merged like a binary
-counter (a file absorbs the newer ones once they are as big as it), so there are a few of them.
+cache (`warm` fills it ahead of the reader). A day's first listing parses its 2 MB base, about 10 ms, most of
+it pydantic building a thousand Papers; the reader's usual listing (the latest days, again and again) is a
+cache hit. The index files are a log, one per commit that learns new ids, merged like a binary counter (a
+file absorbs the newer ones once they are as big as it), so there are a few of them.
 
 Decisions:
 - A revised paper stays in the day it was first listed (see `merge`): its day, date and place never move,
@@ -65,6 +70,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 import threading
@@ -76,6 +82,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import to_json
 
 from .merge import merge_paper
 from .models import IngestReport, Paper
@@ -102,6 +109,10 @@ MANIFEST = "manifest.json"
 PAPERS = "papers"  # the TinyDB table of a base shard
 FOLDERS = ("days", "patches", "index")
 FOLD_SHARE = 0.25  # patch records beyond this share of a day's base: fold the day into a new base
+# Patch records beyond this share of all papers (and beyond the floor, 4 MB, below which they cost next to
+# nothing): fold the most patched days anyway.
+PATCHED_SHARE = 0.05
+PATCHED_FLOOR = 2_000
 FOLDS_PER_COMMIT = 2  # days one commit folds at most, so that a commit writes a bounded number of files
 MAX_RUNS = 8  # runs of patch records a day may have before they are merged into one
 MAX_PATCH_FILES = 16  # live patch files before the sparsest one is emptied into the new one
@@ -153,7 +164,7 @@ def _lines_file(base: str) -> str:
 
 @dataclass(frozen=True)
 class _Run:
-    """Records of one day in a patch file."""
+    """Consecutive records of one day in a patch file."""
 
     file: str
     offset: int
@@ -163,6 +174,8 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Day:
+    """A day's files: its base shard, then its runs of patch records, oldest first."""
+
     papers: int  # papers listed on the day: the place the next new one takes
     base: str
     base_papers: int
@@ -306,11 +319,11 @@ class _Batch:
         )
 
 
+@dataclass(eq=False)
 class _NewRun:
     """A run the commit is about to write into its patch file."""
 
-    def __init__(self, records: list[bytes]) -> None:
-        self.records = records
+    records: list[bytes]
 
 
 class PaperStore:
@@ -323,6 +336,8 @@ class PaperStore:
         self._cache_days = cache_days
         self._line_tables: OrderedDict[str, array[int]] = OrderedDict()  # base shard -> its line offsets
         self._runs_read: dict[_Run, bytes] | None = None  # during one add: the runs it has read
+        self._handles: dict[str, io.RawIOBase] | None = None  # during one add: the files it has open
+        self._sweeper: threading.Thread | None = None  # deleting the files the last commit superseded
         for sub in FOLDERS:
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
         self._lock: IO[str] | None = _lock_directory(self.data_dir)
@@ -341,7 +356,8 @@ class PaperStore:
         """Store a batch (a feed, or several) in one atomic commit, merging every paper already known."""
         with self._mutex:
             self._check_open()
-            self._runs_read = {}
+            self._runs_read, self._handles = {}, {}
+            superseded: set[str] = set()
             try:
                 batch = list(papers)
                 stored = self._fetch(
@@ -351,10 +367,14 @@ class PaperStore:
                 for paper in batch:
                     folded.take(paper)
                 if folded.changed:
-                    self._commit(folded)
+                    superseded = self._commit(folded)
                 return folded.report(len(batch))
             finally:
-                self._runs_read = None
+                for handle in self._handles.values():
+                    handle.close()
+                self._runs_read = self._handles = None
+                if superseded:
+                    self._sweep([self.data_dir / name for name in superseded])
 
     def get(self, paper_id: str) -> Paper | None:
         with self._mutex:
@@ -376,14 +396,16 @@ class PaperStore:
             return list(self._day_papers(iso).values()) if iso in self._manifest.days else []
 
     def warm(self, days: Iterable[dt.date] | None = None) -> None:
-        """Read days into the cache ahead of the reader: by default the latest ones, as many as it holds.
-        Takes a few milliseconds a day; the service calls it in a worker thread after opening, so that the
-        first listing of a recent day is already a cache hit."""
+        """Read days into the cache ahead of the reader: the latest ones by default, at most as many as the
+        cache holds (the last ones given). About 10 ms a day; meant for a worker thread right after opening,
+        so that the reader's first listing of a recent day is already a cache hit. Stops quietly once the
+        store is closed."""
         with self._mutex:
             wanted = [day.isoformat() for day in days] if days is not None else sorted(self._manifest.days)
         for iso in wanted[-self._cache_days :]:  # the latest last: most recently used
             with self._mutex:  # day by day, so that a reader waits for one day at most
-                self._check_open()
+                if self._lock is None:
+                    return
                 if iso in self._manifest.days:
                     self._day_papers(iso)
 
@@ -406,6 +428,8 @@ class PaperStore:
 
     def close(self) -> None:
         with self._mutex:
+            if self._sweeper is not None:
+                self._sweeper.join()
             self._cache.clear()
             self._line_tables.clear()
             if self._lock is not None:
@@ -483,9 +507,14 @@ class PaperStore:
             raise StoreError(f"the paper store {self.data_dir} is closed")
 
     def _read_bytes(self, name: str, spans: Iterable[tuple[int, int]] | None = None) -> list[bytes]:
-        path = self.data_dir / name
         try:
-            return [path.read_bytes()] if spans is None else read_spans(path, spans)
+            if spans is None:
+                return [(self.data_dir / name).read_bytes()]
+            if self._handles is None:
+                return read_spans(self.data_dir / name, spans)
+            if (handle := self._handles.get(name)) is None:  # an ingest reads a patch file for many days
+                handle = self._handles[name] = open(self.data_dir / name, "rb", buffering=0)  # noqa: SIM115
+            return read_spans(handle, spans)
         except FileNotFoundError:
             raise StoreError(self._missing(name)) from None
         except CorruptFileError as err:
@@ -508,7 +537,7 @@ class PaperStore:
         (data,) = self._read_bytes(entry.base)
         papers = {paper.id: paper for paper in self._parse(entry.base, _SHARD, data).get(PAPERS, {}).values()}
         for run in entry.runs:  # a later record replaces an earlier one in place; a new paper comes last
-            (lines,) = self._read_bytes(run.file, [(run.offset, run.length)])
+            lines = self._run_bytes(run)
             papers.update(
                 (paper.id, paper) for paper in self._parse(run.file, _RUN, b"{%s}" % lines).values()
             )
@@ -621,7 +650,8 @@ class PaperStore:
 
     # -- committing ------------------------------------------------------------------------------------------
 
-    def _commit(self, batch: _Batch) -> None:
+    def _commit(self, batch: _Batch) -> set[str]:
+        """Write the batch's changes and commit them; the files the commit superseded."""
         generation = self._next_generation
         self._next_generation += 1  # never reused, even if this commit fails half-way
         changes = batch.by_day()
@@ -648,7 +678,7 @@ class PaperStore:
             fsync_files(written)
             for sub in {path.parent for path in written}:
                 fsync_dir(sub)
-            AtomicJSONStorage(self.data_dir / MANIFEST).write(manifest.to_json())
+            AtomicJSONStorage(self.data_dir / MANIFEST).write_bytes(to_json(manifest.to_json()))
         except BaseException:
             on_disk = self._generation_on_disk()
             if on_disk == generation:  # interrupted after the rename: the commit stands
@@ -656,7 +686,7 @@ class PaperStore:
             elif on_disk is not None:  # nothing was committed (unreadable: leave it to the next open)
                 _remove([*written, *(path.with_name(path.name + TEMP_SUFFIX) for path in written)])
             raise
-        _remove([self.data_dir / name for name in self._adopt(manifest, new_keys.index, changes)])
+        return self._adopt(manifest, new_keys.index, changes)
 
     def _place_new_papers(self, batch: _Batch, changes: dict[str, list[Paper]]) -> _Placed:
         """The index entries of the batch's new papers, each with its place in its day: after the day's
@@ -672,14 +702,22 @@ class PaperStore:
         return placed
 
     def _overdue(self, days: dict[str, _Day], encoded: dict[str, dict[str, bytes]]) -> list[str]:
-        """The days to fold into new bases now: those whose patch records, this commit's included, outgrow
-        their share of the base; the most overdue first, a few per commit (the others wait for the next)."""
-        shares = {}
+        """The days to fold into new bases now, a few per commit, the largest patch share first: those whose
+        patch records (this commit's included) outgrow FOLD_SHARE of their base, and, while the store's
+        patch records exceed PATCHED_SHARE of its papers, the others too. Revisions spread thin over many
+        days (an arXiv v2 follows its v1 by weeks to months) would otherwise pile up below the first rule."""
+        shares, records, patched = {}, {}, 0
         for iso, day in days.items():
-            patched = day.patch_records() + len(encoded.get(iso, ()))
-            if patched > FOLD_SHARE * day.base_papers:
-                shares[iso] = patched / max(day.base_papers, 1)
-        return sorted(shares, key=shares.__getitem__, reverse=True)[:FOLDS_PER_COMMIT]
+            if count := day.patch_records() + len(encoded.get(iso, ())):
+                shares[iso], records[iso] = count / max(day.base_papers, 1), count
+                patched += count
+        budget = max(PATCHED_FLOOR, PATCHED_SHARE * len(self._index.ids))
+        folds = []
+        for iso in sorted(shares, key=shares.__getitem__, reverse=True)[:FOLDS_PER_COMMIT]:
+            if shares[iso] > FOLD_SHARE or patched > budget:
+                folds.append(iso)
+                patched -= records[iso]
+        return folds
 
     def _fold(
         self, iso: str, day: _Day, changes: dict[str, bytes], generation: int, written: list[Path]
@@ -702,7 +740,7 @@ class PaperStore:
         (run,) = ShardStorage(path, durable=False).write_runs({PAPERS: [records]})[PAPERS]
         lines = self.data_dir / _lines_file(name)
         written.append(lines)
-        AtomicJSONStorage(lines, durable=False).write_text(json.dumps(run.lines, separators=(",", ":")))
+        AtomicJSONStorage(lines, durable=False).write_bytes(to_json(run.lines))
         self._line_tables[name] = array("q", run.lines)
         return _Day(len(records), name, len(records))
 
@@ -780,8 +818,18 @@ class PaperStore:
         name = f"index/{generation:06d}.json"
         path = self.data_dir / name
         written.append(path)
-        AtomicJSONStorage(path, durable=False).write(merged.to_json())
+        AtomicJSONStorage(path, durable=False).write_bytes(to_json(merged.to_json()))  # 4x json.dumps speed
         return [*files, (name, len(merged))]
+
+    def _sweep(self, paths: list[Path]) -> None:
+        """Delete superseded files in the background: unlinking a 2 MB shard takes milliseconds on a busy
+        disk, and nothing needs to wait for it (no name is reused; what a crash leaves, opening deletes)."""
+        if self._sweeper is not None:
+            self._sweeper.join()
+        self._sweeper = threading.Thread(
+            target=_remove, args=(paths,), name="paper-store-sweeper", daemon=True
+        )
+        self._sweeper.start()
 
     def _generation_on_disk(self) -> int | None:
         try:

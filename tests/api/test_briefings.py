@@ -6,17 +6,20 @@ parts, not a whole day's."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 
 import aiohttp
-from served import Sidecar
+import pytest
+from served import TOKEN, Sidecar
 
 from academichub.api.briefings import _MODELS
 from academichub.api_models import CardPage
+from academichub.briefing.day import NoPapers, brief_through_service
 from academichub.briefing.model import Briefing, BriefingEvent
 from academichub.config import ModelSettings
 
-QUANTUM = {"name": "qubits", "terms": ["qubit*", "entangle*"]}  # three papers of the seed day
+QUANTUM = {"name": "quantum", "terms": ["quantum"]}  # eight papers of the seed day: two themes
 
 
 async def events_of(response: aiohttp.ClientResponse) -> list[BriefingEvent]:
@@ -45,7 +48,7 @@ async def test_a_briefing_streams_progress_and_text_and_ends_with_the_checked_br
     titles = {c.n: c.title for c in all_cards.cards}
     matched = {c.id for c in radar.cards}
     matched_numbers = {c.n for c in all_cards.cards if c.id in matched}
-    assert len(matched_numbers) == 3
+    assert len(matched_numbers) == 8
 
     async with sidecar.client.post("/api/v1/briefings", json={}) as response:
         events = await events_of(response)
@@ -67,6 +70,10 @@ async def test_a_briefing_streams_progress_and_text_and_ends_with_the_checked_br
         again = await events_of(response)
     assert [e.event for e in again] == ["progress", "briefing"]
     assert again[-1].briefing == briefing
+
+    # `academichub brief` while the service owns the store asks the service the same way.
+    through = await asyncio.to_thread(brief_through_service, f"{sidecar.url}/api/v1", TOKEN)
+    assert through == briefing
 
 
 async def test_a_broken_model_file_streams_a_notice_and_the_extractive_briefing(sidecar: Sidecar, tmp_path):
@@ -100,6 +107,10 @@ async def test_asking_for_a_day_without_papers_is_a_404(sidecar: Sidecar):
     response = await sidecar.client.post("/api/v1/briefings", json={"day": "2001-01-01"})
     assert response.status == 404
     assert (await response.json())["error"] == "no_papers"
+    with pytest.raises(NoPapers, match="no papers on 2001-01-01"):
+        await asyncio.to_thread(
+            brief_through_service, f"{sidecar.url}/api/v1", TOKEN, day=dt.date(2001, 1, 1)
+        )
 
 
 async def test_an_unknown_language_is_refused_naming_the_field(sidecar: Sidecar):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -134,3 +137,39 @@ async def brief_stored_day(
         )
     finally:
         await manager.close()
+
+
+def brief_through_service(
+    api: str,
+    token: str,
+    *,
+    day: dt.date | None = None,
+    language: Language = "en",
+    on_event: OnEvent | None = None,
+    fresh: bool = False,
+    timeout: float = 300.0,
+) -> Briefing:
+    """For the CLI while the service runs (it owns the store, and has the model loaded): ask it, reading
+    its event stream. `api` is the service's '.../api/v1'."""
+    body = {"day": day.isoformat() if day else None, "language": language, "fresh": fresh}
+    request = urllib.request.Request(
+        f"{api}/briefings",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            for raw in response:
+                if not raw.startswith(b"data: "):
+                    continue
+                event = BriefingEvent.model_validate_json(raw[6:])
+                if on_event is not None:
+                    on_event(event)
+                if event.briefing is not None:
+                    return event.briefing
+    except urllib.error.HTTPError as exc:
+        detail = json.loads(exc.read() or b"{}").get("detail", exc.reason)
+        if exc.code == 404:
+            raise NoPapers(detail) from None
+        raise RuntimeError(f"the service answered {exc.code}: {detail}") from None
+    raise RuntimeError("the service's briefing stream ended before the briefing")

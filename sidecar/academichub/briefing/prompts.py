@@ -18,14 +18,13 @@ from .themes import LinkPair, field_of
 
 SYSTEM = {
     "en": (
-        "You are a science editor writing a short daily briefing on new research papers. Use only the "
-        "facts given. Write plain, factual English sentences. Papers are numbered like [12]; every sentence "
-        'lists in "cites" the numbers of the papers it is about.'
+        "You write a short daily briefing on new research papers in plain English, using only the facts "
+        'given. Papers are numbered like [12]; each sentence lists in "cites" the papers it is about.'
     ),
     "zh": (
-        "你是一名科学编辑，为新发表的研究论文撰写简短的每日简报。只使用所给的事实。用简体中文写作，"
+        "你为新发表的研究论文撰写简短的每日简报，只使用所给的事实，用简体中文写作，"
         "技术术语（方法、模型、数据集的名称）保留英文原文。论文按编号标注，如 [12]；"
-        '每句话在 "cites" 中列出它所涉及论文的编号。'
+        '每句话在 "cites" 中列出它所涉及的论文。'
     ),
 }
 
