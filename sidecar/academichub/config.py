@@ -68,7 +68,11 @@ class ServerSettings(BaseModel):
         "through native messaging; `service.json` in the state directory records it).",
     )
     max_body_kib: int = Field(
-        default=1024, ge=16, le=65536, description="Largest request body accepted, in KiB (an OPML import)."
+        default=4096,
+        ge=16,
+        le=65536,
+        description="Largest request body accepted, in KiB: an arXiv listing of 1,000 entries with "
+        "abstracts, sent for radar matching, is about 1.6 MB.",
     )
 
 

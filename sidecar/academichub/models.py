@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,26 +21,30 @@ class Paper(BaseModel):
     title: str
     authors: list[str] = Field(default_factory=list, description="Names in display form, TeX decoded.")
     abstract: str = ""
-    source_label: str = Field(description="Reference-style label: 'arXiv (cs.CV)', 'Nature', 'bioRxiv (Genomics)'.")
+    source_label: str = Field(
+        description="Reference-style label: 'arXiv (cs.CV)', 'Nature', 'bioRxiv (Genomics)'."
+    )
     date: dt.date = Field(description="The day the paper was announced or published (shown on the card).")
     day: dt.date | None = Field(
         default=None,
-        description="The radar day the paper reached the reader: its arXiv announcement day, or for a journal "
-        "item the day of the fetch that first carried it. Journal feeds list items published weeks apart, "
-        "so a day's cards mix publication dates, as the reference pages do. None until ingested.",
+        description="The radar day the paper reached the reader: its arXiv announcement day, or for a "
+        "journal item the day of the fetch that first carried it. Journal feeds list items published weeks "
+        "apart, so a day's cards mix publication dates, as the reference pages do. None until ingested.",
     )
     url: str = ""
     pdf_url: str | None = None
     categories: list[str] = Field(default_factory=list, description="arXiv categories, primary first.")
     doi: str | None = None
-    arxiv_id: str | None = Field(default=None, description="Bare arXiv id without version, e.g. '2606.14677'.")
+    arxiv_id: str | None = Field(
+        default=None, description="Bare arXiv id without version, e.g. '2606.14677'."
+    )
     arxiv_version: int | None = None
     announce_type: AnnounceType | None = None
     journal_ref: str | None = None
     feeds: list[str] = Field(default_factory=list, description="Keys of the sources that carried this paper.")
 
 
-class FeedFormat(str, Enum):
+class FeedFormat(StrEnum):
     arxiv_rss = "arxiv_rss"
     arxiv_atom = "arxiv_atom"  # rss.arxiv.org/atom and the export API's Atom share one shape
     rss1 = "rss1"  # RDF: Nature family, bioRxiv, medRxiv, Atypon (Science, PNAS)
@@ -52,12 +56,16 @@ class ParsedFeed(BaseModel):
 
     format: FeedFormat
     title: str = ""
-    feed_date: dt.date | None = Field(default=None, description="The feed's own announcement day, if it states one.")
+    feed_date: dt.date | None = Field(
+        default=None, description="The feed's own announcement day, if it states one."
+    )
     papers: list[Paper] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list, description="Non-fatal oddities (feedparser's bozo flag).")
+    warnings: list[str] = Field(
+        default_factory=list, description="Non-fatal oddities (feedparser's bozo flag)."
+    )
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     arxiv = "arxiv"
     biorxiv = "biorxiv"
     medrxiv = "medrxiv"
@@ -68,18 +76,22 @@ class SourceKind(str, Enum):
 class Source(BaseModel):
     """A feed the user follows."""
 
-    key: str = Field(description="Stable key: 'arxiv:cs.CV', 'biorxiv:bioinformatics', 'nature', or 'url:<hash>'.")
+    key: str = Field(
+        description="Stable key: 'arxiv:cs.CV', 'biorxiv:bioinformatics', 'nature', or 'url:<hash>'."
+    )
     name: str = Field(description="Human name, also the default source label.")
     url: str
     kind: SourceKind = SourceKind.feed
     category: str | None = Field(default=None, description="arXiv category or preprint subject, if any.")
     # Added for the catalogue: `academichub sources` lists and searches the full names, e.g. 'cs.CV' is
     # found by "vision" and shown as "Computer Vision and Pattern Recognition".
-    title: str = Field(default="", description="What the feed covers: 'Computer Vision and Pattern Recognition'.")
+    title: str = Field(
+        default="", description="What the feed covers: 'Computer Vision and Pattern Recognition'."
+    )
     enabled: bool = True
 
 
-class HealthState(str, Enum):
+class HealthState(StrEnum):
     ok = "ok"
     quiet = "quiet"  # a day with no announcements (weekend, holiday): not an error
     stale = "stale"  # the feed serves the same papers as the last announcement
@@ -109,8 +121,10 @@ class RadarHit(BaseModel):
     rule: str = Field(description="The rule's name.")
     field: Literal["title", "abstract", "authors"]
     term: str = Field(description="The rule's term, or author, as the user wrote it.")
-    start: int = Field(description="Offset of the first matched character in the field's original text "
-                       "(for authors: in that author's name).")
+    start: int = Field(
+        description="Offset of the first matched character in the field's original text "
+        "(for authors: in that author's name)."
+    )
     end: int = Field(description="Offset just past the last matched character.")
     text: str = Field(description="The original text matched: field[start:end].")
     author: int | None = Field(default=None, description="For an author hit: its index in `authors`.")
