@@ -96,7 +96,16 @@ def test_a_bad_day_is_a_usage_error(tmp_path, capsys):
 
 def test_the_installed_command_runs_the_offline_day(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "academichub.cli", "--data-dir", str(tmp_path), "daily", "--offline"],
+        [
+            sys.executable,
+            "-m",
+            "academichub.cli",
+            "--data-dir",
+            str(tmp_path),
+            "daily",
+            "--offline",
+            "--no-brief",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -105,3 +114,4 @@ def test_the_installed_command_runs_the_offline_day(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("01.\n")
     assert f"{SEED_PAPERS:02d}.\n" in result.stdout
+    assert "10 sources (10 ok)" in result.stderr

@@ -241,7 +241,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_daily(args: argparse.Namespace) -> int:
-    """The morning run: bring the sources up to date, then show the day."""
+    """The morning run: bring the sources up to date, brief the day with the model, then show its cards."""
     from .jobs import fetch_configured, ingest_recordings
 
     paths = _paths(args)
@@ -250,7 +250,9 @@ def cmd_daily(args: argparse.Namespace) -> int:
     else:
         report = asyncio.run(fetch_configured(paths))
     print(report.summary(), file=sys.stderr)
-    args.day, args.source, args.json = None, None, False
+    args.day, args.source, args.json, args.fresh = None, None, False, False
+    if args.brief and cmd_brief(args) == 0:
+        print()
     return cmd_cards(args)
 
 
@@ -415,10 +417,14 @@ def build_parser() -> argparse.ArgumentParser:
     cards.add_argument("--radar", action="store_true", help="only radar matches, best first, each with why")
     cards.set_defaults(func=cmd_cards)
 
-    daily = commands.add_parser("daily", parents=[common], help="fetch, then print the day's cards")
+    daily = commands.add_parser("daily", parents=[common], help="fetch, brief the day, print its cards")
     daily.add_argument(
         "--offline", action="store_true", help="use the recorded day of feeds that ships with AcademicHub"
     )
+    daily.add_argument(
+        "--no-brief", dest="brief", action="store_false", help="skip the briefing, print the cards only"
+    )
+    daily.add_argument("--lang", choices=["en", "zh"], default="en", help="the briefing's language")
     daily.set_defaults(func=cmd_daily)
 
     sources = commands.add_parser("sources", parents=[common], help="list the catalogue of sources")

@@ -139,3 +139,10 @@ def test_tidy_makes_one_clean_line(text, expected):
 def test_tidy_trims_a_copied_abstract_at_a_word():
     trimmed = tidy("word " * 100, limit=52)
     assert trimmed == ("word " * 10).strip() + "…"
+
+
+@pytest.mark.parametrize("text", ["} [03]", "The paper [03]", "[03][07]"])
+def test_a_fragment_of_the_models_json_is_dropped_whatever_it_cites(checker, text):
+    kept, report = checker.check(Statement(text=text, cites=[3]))
+    assert kept is None
+    assert report.dropped == 1

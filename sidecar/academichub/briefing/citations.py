@@ -23,6 +23,11 @@ _MARKER = re.compile(r"\s?\[(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\]")
 MAX_STATEMENT_CHARS = 320
 
 
+WORD = re.compile(r"\w+")
+HANZI = re.compile(r"[\u4e00-\u9fff]")  # Chinese has no spaces: each character counts as a word
+MIN_WORDS = 3  # a statement shorter than this is a fragment of the model's JSON, not prose
+
+
 def extract_citations(text: str) -> list[int]:
     """Card numbers cited in `text`, in order of first appearance."""
     found: list[int] = []
@@ -131,7 +136,9 @@ class CitationChecker:
             valid = []
         report.removed = len(claimed) - len(valid)
         text = tidy(strip_citations(statement.text, valid))
-        if not valid or not text.strip(" .[]0123456789,"):
+        # A fragment ("}", "The paper") says nothing a reader can use, whatever it cites.
+        bare = strip_citations(text)
+        if not valid or len(WORD.findall(bare)) + len(HANZI.findall(bare)) < MIN_WORDS:
             report.dropped = 1
             return None, report
         return Statement(text=text, cites=valid), report
