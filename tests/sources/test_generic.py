@@ -96,11 +96,17 @@ def test_a_journal_item_without_any_date_takes_the_feeds_or_today():
 def test_the_recorded_hostile_feed_reaches_the_card_as_plain_text_with_no_script_link(fixtures):
     feed = parse_feed((fixtures / "feeds/HOSTILE_rss_markup_in_every_field.xml").read_bytes())
     first, second = feed.papers
-    assert first.title == "Graph networks for bold claims"
+    # Markup outside TeX is dropped, script bodies with it; inside $...$ it is mathematics and stays as
+    # written, to be shown as text (the popup and the overlay set textContent, never innerHTML).
+    assert first.title == "Bounds for $x<img src=x onerror=\"window.__pwned='title'\">y$ and graphs"
     assert first.url == ""  # the item's link was javascript:
-    assert first.authors == ["Mallory"]
-    assert first.abstract == "We show that is text, and $a<b$ stays math."
-    assert second.title == "A link that is not a link"
-    assert second.authors == ["Eve"]
-    assert second.abstract == "An abstract with and a link."
+    assert first.authors == ["Mallory", "Eve"]
+    assert (
+        first.abstract
+        == "We prove $a<script>window.__pwned='abstract'</script>b$ for all $n < m$, and 3 < 4 > 2."
+    )
+    assert second.title == "A link that is not a link, with $a<b>c$"
+    assert second.authors == ["Trudy"]
+    assert second.abstract.startswith("An abstract with a link and $\\alpha<img")
+    assert "cdata" not in second.abstract and "display:none" not in second.abstract
     assert first.id != second.id
