@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..api_models import ScheduleState
 from ..fetcher import Fetcher
-from . import briefings, export, papers, radar, refresh, sources, status
+from . import briefings, catalogue, export, papers, radar, refresh, settings, sources, status
 from .card_shelf import CardShelf
 from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
 from .library import Library
@@ -37,7 +37,7 @@ LISTENING = web.AppKey("listening", Listening)
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for resource in (status, papers, sources, refresh, export, radar, briefings):
+    for resource in (status, papers, sources, catalogue, refresh, export, radar, briefings, settings):
         resource.add_routes(table)
     return table
 

@@ -88,3 +88,14 @@ class Library:
             updated = current.model_copy(update={"sources": change(list(current.sources))})
             await asyncio.to_thread(save_config, self.paths.config_file, updated)
             self.config = updated
+
+    async def change_config(self, change: Callable[[Config], Config]) -> Config:
+        """Apply `change` to the config as the file now reads (ConfigError if it no longer parses) and save
+        it; under the same lock as change_sources, so neither loses the other's change."""
+        async with self._config_lock:
+            current = await asyncio.to_thread(load_config, self.paths.config_file)
+            updated = change(current)
+            if updated != current:
+                await asyncio.to_thread(save_config, self.paths.config_file, updated)
+            self.config = updated
+            return updated
