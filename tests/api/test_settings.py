@@ -70,3 +70,16 @@ async def test_a_broken_config_file_is_409_and_left_alone(sidecar: Sidecar) -> N
     status, error = await _patch(sidecar, {"refresh": {"scheduled": True}})
     assert status == 409 and error["error"] == "config_broken"
     assert sidecar.paths.config_file.read_text(encoding="utf-8") == "backfill_days = 'many'\n"
+
+
+async def test_a_model_file_moved_away_does_not_block_saving_the_rest(
+    sidecar: Sidecar, tmp_path: Path
+) -> None:
+    gone = tmp_path / "gone.gguf"
+    gone.write_bytes(b"x")
+    status, _ = await _patch(sidecar, {"model": {"path": str(gone)}})
+    assert status == 200
+    gone.unlink()
+    status, body = await _patch(sidecar, {"model": {"path": str(gone), "threads": 1}})
+    assert status == 200, body
+    assert body["model"]["threads"] == 1 and body["model"]["path"] == str(gone)

@@ -117,3 +117,41 @@ async def test_a_rule_without_terms_or_authors_is_refused_with_the_reason(
     await form.get_by_role("button", name="Save").click()
     await expect(page.locator("#radar-message")).to_contain_text("a rule needs terms or authors")
     await page.close()
+
+
+async def test_model_and_schedule_settings_are_saved_through_the_sidecar(
+    extension: ExtensionBrowser, library: LibraryDir, tmp_path: Path
+) -> None:
+    before = await sidecar_api(library.path, "GET", "/settings")
+    page = await options_page(extension)
+    model, schedule = page.locator("#model-form"), page.locator("#schedule-form")
+    await expect(model.locator("input[name=threads]")).to_be_enabled()
+    # A file that exists but is no model: the briefing then falls back at once, as with the suite's own.
+    other = tmp_path / "other.gguf"
+    other.write_bytes(b"not a model")
+    await model.locator("input[name=path]").fill(str(other))
+    await model.locator("input[name=threads]").fill("1")
+    await model.get_by_role("button", name="Save").click()
+    await expect(page.locator("#model-message")).to_have_text("Saved.")
+    await schedule.locator("input[name=journal_interval_hours]").fill("12")
+    await schedule.get_by_role("button", name="Save").click()
+    await expect(page.locator("#schedule-message")).to_have_text("Saved.")
+    try:
+        after = await sidecar_api(library.path, "GET", "/settings")
+        assert after["model"]["path"] == str(other)
+        assert after["model"]["threads"] == 1
+        assert after["refresh"]["journal_interval_hours"] == 12
+        assert after["refresh"]["scheduled"] == before["refresh"]["scheduled"]
+    finally:
+        # The suite's model path names no file, and a missing file cannot be chosen: let it exist for the
+        # moment it is chosen again, so later tests see the same model settings as before.
+        original = Path(before["model"]["path"]) if before["model"]["path"] else None
+        if original and not original.exists():
+            original.write_bytes(b"")
+            try:
+                await sidecar_api(library.path, "PATCH", "/settings", before)
+            finally:
+                original.unlink()
+        else:
+            await sidecar_api(library.path, "PATCH", "/settings", before)
+        await page.close()

@@ -57,9 +57,12 @@ class Settings(BaseModel):
     refresh: RefreshSettings
 
 
-def _check_model(model: ModelSettings) -> None:
-    """What the bounds cannot say: a GGUF file that is there, an endpoint that is an HTTP URL."""
-    if model.path and not Path(model.path).expanduser().is_file():
+def _check_model(model: ModelSettings, current: ModelSettings) -> None:
+    """What the bounds cannot say: a GGUF file that is there, an endpoint that is an HTTP URL.
+
+    Only a path being changed is checked: a model file moved away since it was chosen must not stop the
+    user from saving the rest of the form (the briefing then says which file is missing)."""
+    if model.path and model.path != current.path and not Path(model.path).expanduser().is_file():
         raise ApiError(
             400, "invalid_body", f"body.model.path: no file at {model.path[:300]!r}", field="body.model.path"
         )
@@ -81,7 +84,7 @@ async def change_settings(request: web.Request, *, body: SettingsChange) -> Sett
         model = current.model.model_copy(
             update=body.model.model_dump(exclude_none=True) if body.model else {}
         )
-        _check_model(model)  # before anything is saved
+        _check_model(model, current.model)  # before anything is saved
         refresh = current.refresh.model_copy(
             update=body.refresh.model_dump(exclude_none=True) if body.refresh else {}
         )
