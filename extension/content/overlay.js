@@ -177,10 +177,13 @@
     return marked;
   }
 
-  // A 1,000-entry /new listing is about 1.6 MB of text: more than the sidecar takes in one request. So the
-  // entries go in batches: first, alone, the few on screen (a /new page shows three or four), so what the
-  // reader sees is marked at once; then the rest, two batches in flight, so the page reads the next batch
-  // while the sidecar matches one.
+  // A 1,000-entry /new listing is about 1.6 MB of text, and Chromium takes most of a second to parse it:
+  // the parser stops every 70 ms or so to let the page run, a hundred-odd entries further on each time.
+  // So entries are read and sent as they come in, each batch while the parser goes on (the sidecar matches
+  // in its own process), and marked as their answers arrive; when the page is ready only its last entries
+  // are still to ask about. An entry is complete once the next one has begun, or the page has.
+  // Entries left unanswered (the sidecar was down) are asked again later: the ones on screen first, alone,
+  // then the rest, two batches in flight, so the page reads the next batch while the sidecar matches one.
   const FIRST_BATCH = 30;
   const BATCH = 200;
   const IN_FLIGHT = 2;
@@ -197,62 +200,107 @@
     return [...items.slice(lo), ...items.slice(0, lo).reverse()];
   }
 
-  function batches(items) {
-    const ordered = onScreenFirst(items);
-    const out = [ordered.slice(0, FIRST_BATCH)];
-    for (let i = FIRST_BATCH; i < ordered.length; i += BATCH) out.push(ordered.slice(i, i + BATCH));
+  function chunks(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
     return out;
   }
 
   const page = overlay.pages.find((candidate) => candidate.matches(location));
-  let pending = null; // the entries not yet answered for (null: not read yet)
+  const unanswered = new Set(); // entries read but not answered for
   const marked = [];
   const timing = { readMs: 0, firstAt: 0 };
+  let read = 0; // how many of the page's entry containers have been read
+  let found = 0; // how many of them were papers
+  let failure = null; // the first error of this round; no more asking until the next
   let attempt = 0;
   let busy = false;
 
+  // The page's entries not read yet; while it loads, without the last one, which may be incomplete.
+  function readNew(loading) {
+    const containers = page.containers(document);
+    const complete = loading ? containers.length - 1 : containers.length;
+    const fresh = [];
+    for (; read < complete; read += 1) {
+      const entry = page.entry(containers[read]);
+      if (entry) fresh.push({ entry, position: read });
+    }
+    for (const item of fresh) unanswered.add(item);
+    found += fresh.length;
+    return fresh;
+  }
+
+  // Asks the radar about one batch and marks its matches at once. Never throws.
+  async function ask(batch) {
+    if (failure) return;
+    const reading = performance.now();
+    const papers = batch.map((item) => item.paper ?? readEntry(item));
+    timing.readMs += performance.now() - reading;
+    const reply = await P.matchRadar(papers);
+    if (!reply.ok) {
+      failure = failure ?? reply.error;
+      return;
+    }
+    marked.push(...apply(batch, reply.data));
+    for (const item of batch) unanswered.delete(item);
+    if (!timing.firstAt) timing.firstAt = performance.now();
+  }
+
+  function finish() {
+    if (!failure) {
+      marked.sort((a, b) => a.item.position - b.item.position);
+      panel(marked, marked.filter((m) => m.known).length, timing);
+    } else if (!GIVE_UP.has(failure.code) && attempt < RETRY_SECONDS.length) {
+      setTimeout(run, RETRY_SECONDS[attempt++] * 1000); // the rest when the sidecar is back
+    }
+  }
+
+  // While the page loads: each time the parser pauses, the entries it completed go out as one batch.
+  function stream() {
+    const asked = [];
+    const observer = new MutationObserver(() => {
+      try {
+        for (const batch of chunks(readNew(true), BATCH)) asked.push(ask(batch));
+      } catch {
+        observer.disconnect(); // the page is the reader's: stay quiet
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+    document.addEventListener(
+      "DOMContentLoaded",
+      async () => {
+        observer.disconnect();
+        busy = true;
+        try {
+          for (const batch of chunks(readNew(false), BATCH)) asked.push(ask(batch));
+          await Promise.all(asked);
+          if (found) finish();
+        } catch {
+          // stay quiet
+        } finally {
+          busy = false;
+        }
+      },
+      { once: true },
+    );
+  }
+
+  // Once the page is in: whatever is unanswered (all of it, if this script came late), on screen first.
   async function run() {
-    if (busy || !page || pending?.length === 0) return;
+    if (busy || !page) return;
     busy = true;
     try {
-      if (pending === null) {
-        pending = page.entries(document).map((entry, position) => ({ entry, position }));
-        if (!pending.length) return;
-      }
-      const queue = batches(pending);
-      let failure = null;
-      const answers = []; // [batch, answer] not yet marked
-      const ask = async (batch) => {
-        const reading = performance.now();
-        const papers = batch.map((item) => item.paper ?? readEntry(item));
-        timing.readMs += performance.now() - reading;
-        const reply = await P.matchRadar(papers);
-        if (reply.ok) answers.push([batch, reply.data]);
-        else failure = failure ?? reply.error;
-      };
-      // Each round of marks costs the page a new layout (a 1,000-entry page takes a while to lay out), so
-      // there are two: the entries on screen as soon as they are answered, then all the others at once.
-      const markAnswered = () => {
-        for (const [batch, answer] of answers.splice(0)) {
-          marked.push(...apply(batch, answer));
-          const answered = new Set(batch);
-          pending = pending.filter((item) => !answered.has(item));
-        }
-      };
-      await ask(queue.shift());
-      markAnswered();
-      if (!timing.firstAt) timing.firstAt = performance.now();
+      readNew(false);
+      if (!unanswered.size) return;
+      failure = null;
+      const ordered = onScreenFirst([...unanswered].sort((a, b) => a.position - b.position));
+      await ask(ordered.slice(0, FIRST_BATCH));
+      const queue = chunks(ordered.slice(FIRST_BATCH), BATCH);
       const lanes = Array.from({ length: IN_FLIGHT }, async () => {
         while (queue.length && !failure) await ask(queue.shift());
       });
       await Promise.all(lanes);
-      markAnswered();
-      if (!failure) {
-        marked.sort((a, b) => a.item.position - b.item.position);
-        panel(marked, marked.filter((m) => m.known).length, timing);
-      } else if (!GIVE_UP.has(failure.code) && attempt < RETRY_SECONDS.length) {
-        setTimeout(run, RETRY_SECONDS[attempt++] * 1000); // the rest when the sidecar is back
-      }
+      finish();
     } catch {
       // Whatever went wrong, the page is the reader's: stay quiet.
     } finally {
@@ -261,10 +309,10 @@
   }
 
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") run();
+    if (document.visibilityState === "visible" && document.readyState !== "loading") run();
   });
-  // Injected at document_start and run at DOMContentLoaded: Chromium injects document_end scripts some
-  // tens of milliseconds after that on a long listing, and every one of them counts (bench/overlay.py).
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run, { once: true });
+  // Injected at document_start, so as to read the entries while the parser brings them in.
+  if (!page) return;
+  if (document.readyState === "loading") stream();
   else run();
 })();

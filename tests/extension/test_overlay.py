@@ -157,6 +157,41 @@ async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
     await page.close()
 
 
+async def test_entries_are_marked_while_the_rest_of_the_page_is_still_loading(
+    extension: ExtensionBrowser, radar: list[dict]
+) -> None:
+    # The parser stops at a script that the test holds back, after the cross-listed section: what came
+    # before it is on the page, the replacements are not yet.
+    html = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
+    cut = html.index("</dl>", html.index("<h3>Cross submissions")) + len("</dl>")
+    held = html[:cut] + '<script src="/static/held-back.js"></script>' + html[cut:]
+    release = asyncio.Event()
+
+    async def hold(route: Route) -> None:
+        await release.wait()
+        await route.fulfill(content_type="text/javascript", body="")
+
+    page = await extension.context.new_page()
+    await page.route(LISTING, lambda route: route.fulfill(content_type="text/html", body=held))
+    await page.route("https://arxiv.org/static/held-back.js", hold)
+    await page.goto(LISTING, wait_until="commit")
+    await page.wait_for_function("document.querySelectorAll('.academichub-entry').length === 2")
+    assert await page.evaluate(
+        """() => [document.readyState, Boolean(document.getElementById('academichub-panel')),
+                  [...document.querySelectorAll('.academichub-entry')].map(m => m.closest('dt').querySelector(
+                      "a[title='Abstract']").id)]"""
+    ) == ["loading", False, ["2606.20560", "2606.18186"]]
+
+    release.set()
+    await overlay_done(page)
+    found = await marks_of(page, "dt", {"title": "div.list-title"})
+    assert {arxiv_id: mark["title"] for arxiv_id, mark in found.items()} == {
+        arxiv_id: title for arxiv_id, (_, title, _, _) in LISTING_MARKS.items()
+    }
+    await expect(page.locator("#academichub-panel li")).to_have_count(4)
+    await page.close()
+
+
 async def test_mathjax_output_stays_intact_beside_the_highlights(
     extension: ExtensionBrowser, radar: list[dict]
 ) -> None:

@@ -15,21 +15,21 @@
   overlay.pages.push({
     kind: "abstract",
     matches: (location) => location.pathname.startsWith("/abs/"),
-    entries(document) {
+    // One paper, read once the whole page is in (its abstract comes after the title).
+    containers: (document) => [document.querySelector(SELECTORS.title)].filter(Boolean),
+    entry(title) {
+      const { ownerDocument: document } = title;
       const id = overlay.bareArxivId(document.querySelector(SELECTORS.id)?.getAttribute("content"));
-      const title = document.querySelector(SELECTORS.title);
-      if (!id || !title) return [];
-      return [
-        {
-          id,
-          marker: { parent: title.parentElement, before: title }, // above the title, not inside it
-          scrollTo: title,
-          title,
-          authors: document.querySelector(SELECTORS.authors),
-          subjects: document.querySelector(SELECTORS.subjects),
-          abstract: document.querySelector(SELECTORS.abstract),
-        },
-      ];
+      if (!id) return null;
+      return {
+        id,
+        marker: { parent: title.parentElement, before: title }, // above the title, not inside it
+        scrollTo: title,
+        title,
+        authors: document.querySelector(SELECTORS.authors),
+        subjects: document.querySelector(SELECTORS.subjects),
+        abstract: document.querySelector(SELECTORS.abstract),
+      };
     },
   });
 })();

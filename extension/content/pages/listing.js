@@ -18,24 +18,22 @@
   overlay.pages.push({
     kind: "listing",
     matches: (location) => /^\/list\/[^/]+\/(new|recent|pastweek)\/?$/.test(location.pathname),
-    entries(document) {
-      const found = [];
-      for (const dt of document.querySelectorAll(SELECTORS.entry)) {
-        const id = overlay.arxivIdFromHref(dt.querySelector(SELECTORS.idLink)?.getAttribute("href"));
-        const dd = dt.nextElementSibling;
-        const meta = dd?.tagName === "DD" ? dd.querySelector(SELECTORS.meta) : null;
-        if (!id || !meta) continue;
-        found.push({
-          id,
-          marker: { parent: dt, before: dt.firstChild }, // the marker and badges open the entry's line
-          scrollTo: dt,
-          title: meta.querySelector(SELECTORS.title),
-          authors: meta.querySelector(SELECTORS.authors),
-          subjects: meta.querySelector(SELECTORS.subjects),
-          abstract: meta.querySelector(SELECTORS.abstract),
-        });
-      }
-      return found;
+    // In page order; while the page loads, the parser appends them, so earlier ones never move.
+    containers: (document) => document.querySelectorAll(SELECTORS.entry),
+    entry(dt) {
+      const id = overlay.arxivIdFromHref(dt.querySelector(SELECTORS.idLink)?.getAttribute("href"));
+      const dd = dt.nextElementSibling;
+      const meta = dd?.tagName === "DD" ? dd.querySelector(SELECTORS.meta) : null;
+      if (!id || !meta) return null;
+      return {
+        id,
+        marker: { parent: dt, before: dt.firstChild }, // the marker and badges open the entry's line
+        scrollTo: dt,
+        title: meta.querySelector(SELECTORS.title),
+        authors: meta.querySelector(SELECTORS.authors),
+        subjects: meta.querySelector(SELECTORS.subjects),
+        abstract: meta.querySelector(SELECTORS.abstract),
+      };
     },
   });
 })();

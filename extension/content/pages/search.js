@@ -20,25 +20,22 @@
     kind: "search",
     matches: (location) => location.pathname.startsWith("/search"),
     skip: SELECTORS.toggle,
-    entries(document) {
-      const found = [];
-      for (const li of document.querySelectorAll(SELECTORS.entry)) {
-        const id = overlay.arxivIdFromHref(li.querySelector(SELECTORS.idLink)?.getAttribute("href"));
-        const title = li.querySelector(SELECTORS.title);
-        if (!id || !title) continue;
-        found.push({
-          id,
-          marker: { parent: li, before: li.firstChild },
-          scrollTo: li,
-          title,
-          authors: li.querySelector(SELECTORS.authors),
-          subjects: li.querySelector(SELECTORS.subjects),
-          abstract: li.querySelector(SELECTORS.abstract),
-          // The short abstract is the full one cut short: the same spans, clipped, apply to it.
-          abstractEcho: li.querySelector(SELECTORS.abstractShort),
-        });
-      }
-      return found;
+    containers: (document) => document.querySelectorAll(SELECTORS.entry),
+    entry(li) {
+      const id = overlay.arxivIdFromHref(li.querySelector(SELECTORS.idLink)?.getAttribute("href"));
+      const title = li.querySelector(SELECTORS.title);
+      if (!id || !title) return null;
+      return {
+        id,
+        marker: { parent: li, before: li.firstChild },
+        scrollTo: li,
+        title,
+        authors: li.querySelector(SELECTORS.authors),
+        subjects: li.querySelector(SELECTORS.subjects),
+        abstract: li.querySelector(SELECTORS.abstract),
+        // The short abstract is the full one cut short: the same spans, clipped, apply to it.
+        abstractEcho: li.querySelector(SELECTORS.abstractShort),
+      };
     },
   });
 })();
