@@ -179,13 +179,18 @@
 
   // A 1,000-entry /new listing is about 1.6 MB of text, and Chromium takes most of a second to parse it:
   // the parser stops every 70 ms or so to let the page run, a hundred-odd entries further on each time.
-  // So entries are read and sent as they come in, each batch while the parser goes on (the sidecar matches
-  // in its own process), and marked as their answers arrive; when the page is ready only its last entries
-  // are still to ask about. An entry is complete once the next one has begun, or the page has.
+  // So entries are read and sent as they come in (an entry is complete once the next one has begun, or the
+  // page has), and the sidecar matches them in its own process while the parser goes on.
+  // Marks wait, though: each task that changes the page makes Chromium lay the whole page out again (a
+  // tenth of a second on a slow laptop), which made the page a third later to be ready when every answer
+  // was marked as it came (bench/overlay.py). So only the first answer, the top of the page the reader is
+  // looking at, is marked at once; the others are marked together once the answer about the parser's last
+  // stretch (up to half the page, sent when the page is ready) is in.
   // Entries left unanswered (the sidecar was down) are asked again later: the ones on screen first, alone,
   // then the rest, two batches in flight, so the page reads the next batch while the sidecar matches one.
   const FIRST_BATCH = 30;
   const BATCH = 200;
+  const MAX_BATCH = 1000; // about 1.6 MB, well inside what the sidecar takes in one request
   const IN_FLIGHT = 2;
 
   function onScreenFirst(items) {
@@ -209,7 +214,9 @@
   const page = overlay.pages.find((candidate) => candidate.matches(location));
   const unanswered = new Set(); // entries read but not answered for
   const marked = [];
+  const held = []; // [batch, answer] in, not marked yet
   const timing = { readMs: 0, firstAt: 0 };
+  let holding = false; // whether answers wait to be marked with the others
   let read = 0; // how many of the page's entry containers have been read
   let found = 0; // how many of them were papers
   let failure = null; // the first error of this round; no more asking until the next
@@ -230,9 +237,17 @@
     return fresh;
   }
 
-  // Asks the radar about one batch and marks its matches at once. Never throws.
+  function markHeld() {
+    for (const [batch, answer] of held.splice(0)) {
+      marked.push(...apply(batch, answer));
+      for (const item of batch) unanswered.delete(item);
+    }
+    if (marked.length && !timing.firstAt) timing.firstAt = performance.now();
+  }
+
+  // Asks the radar about one batch; its marks go in at once, or with the others when `holding`.
   async function ask(batch) {
-    if (failure) return;
+    if (failure || !batch.length) return;
     const reading = performance.now();
     const papers = batch.map((item) => item.paper ?? readEntry(item));
     timing.readMs += performance.now() - reading;
@@ -241,12 +256,12 @@
       failure = failure ?? reply.error;
       return;
     }
-    marked.push(...apply(batch, reply.data));
-    for (const item of batch) unanswered.delete(item);
-    if (!timing.firstAt) timing.firstAt = performance.now();
+    held.push([batch, reply.data]);
+    if (!holding) markHeld();
   }
 
   function finish() {
+    markHeld();
     if (!failure) {
       marked.sort((a, b) => a.item.position - b.item.position);
       panel(marked, marked.filter((m) => m.known).length, timing);
@@ -260,7 +275,11 @@
     const asked = [];
     const observer = new MutationObserver(() => {
       try {
-        for (const batch of chunks(readNew(true), BATCH)) asked.push(ask(batch));
+        for (const batch of chunks(readNew(true), MAX_BATCH)) {
+          const answered = ask(batch);
+          if (!asked.length) answered.finally(() => (holding = true)); // the first answer only, at once
+          asked.push(answered);
+        }
       } catch {
         observer.disconnect(); // the page is the reader's: stay quiet
       }
@@ -272,12 +291,14 @@
         observer.disconnect();
         busy = true;
         try {
-          for (const batch of chunks(readNew(false), BATCH)) asked.push(ask(batch));
+          holding = true;
+          for (const batch of chunks(readNew(false), MAX_BATCH)) asked.push(ask(batch));
           await Promise.all(asked);
           if (found) finish();
         } catch {
           // stay quiet
         } finally {
+          holding = false;
           busy = false;
         }
       },
@@ -295,6 +316,7 @@
       failure = null;
       const ordered = onScreenFirst([...unanswered].sort((a, b) => a.position - b.position));
       await ask(ordered.slice(0, FIRST_BATCH));
+      holding = true;
       const queue = chunks(ordered.slice(FIRST_BATCH), BATCH);
       const lanes = Array.from({ length: IN_FLIGHT }, async () => {
         while (queue.length && !failure) await ask(queue.shift());
@@ -304,6 +326,7 @@
     } catch {
       // Whatever went wrong, the page is the reader's: stay quiet.
     } finally {
+      holding = false;
       busy = false;
     }
   }

@@ -157,7 +157,7 @@ async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
     await page.close()
 
 
-async def test_entries_are_marked_while_the_rest_of_the_page_is_still_loading(
+async def test_the_top_of_a_listing_is_marked_while_the_rest_is_still_loading(
     extension: ExtensionBrowser, radar: list[dict]
 ) -> None:
     # The parser stops at a script that the test holds back, after the cross-listed section: what came
