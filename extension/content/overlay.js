@@ -10,7 +10,13 @@
 (() => {
   const overlay = globalThis.AcademicHubOverlay;
   const P = globalThis.AcademicHubProtocol;
-  const t = (key, subs) => chrome.i18n.getMessage(key, subs) || key;
+  // Memoized: a marked entry needs two messages, and each getMessage call costs as much as marking a word.
+  const messages = new Map();
+  const t = (key, subs = []) => {
+    const id = JSON.stringify([key, subs]);
+    if (!messages.has(id)) messages.set(id, chrome.i18n.getMessage(key, subs) || key);
+    return messages.get(id);
+  };
 
   // "/abs/2606.13016", "https://arxiv.org/abs/2606.13016v2", "/abs/hep-th/9901001" -> bare id.
   const ABS_ID = /\/abs\/((?:[a-z-]+(?:\.[A-Za-z]{2})?\/\d{7})|(?:\d{4}\.\d{4,5}))(?:v\d+)?(?:[?#/]|$)/;
