@@ -4,27 +4,30 @@
     PYTHONPATH=sidecar .venv/bin/python bench/overlay.py --entries 2000 --loads 20 --mathjax
 
 The goal (issue 5, item 5): on a listing page of 1,000 entries, the highlights are in place within 150 ms of
-the page being ready. "Ready" is DOMContentLoaded; "in place" is the moment the overlay has put its last
-mark and its panel in the page (it records performance.now() there). The page is /list/cs.AI/new in the
-2024+ layout (the recorded tests/fixtures/pages/arxiv_list_cs.AI_new.html, its entry markup repeated with the
-real titles, abstracts and authors of the seed day under distinct ids), served through request routing; the
-radar holds the 20 rules of bench/radar.py, set through the API of a real sidecar that the extension started
-through native messaging.
+the page being ready. "Ready" is the end of DOMContentLoaded; "in place" is the moment the overlay has put
+its last mark and its panel in the page (it records performance.now() there): a negative figure means the
+marks were in before the event's handlers (the overlay's among them) were through, so the figures include
+how long the event took. The page is /list/<category>/new in
+the 2024+ layout (the recorded tests/fixtures/pages/arxiv_list_cs.AI_new.html, its entry markup repeated
+with the real titles, abstracts and authors of the seed day under distinct ids), served through request
+routing; the radar holds the 20 rules of bench/radar.py, set through the API of a real sidecar that the
+extension started through native messaging.
 
-The overlay reads and asks about the entries while the page is still loading, so besides the goal's figure
-it prints when the first highlights appeared and what reading along costs the page. The baseline is the
-same page served at an address the overlay does not run on, loaded in turn with each measured load: how
-long it takes to become ready without the overlay, and how long Chromium's own work after DOMContentLoaded
-(it lays the whole page out, then renders its first frame) keeps any script from running. Each load is
-timed on its own: the page is opened fresh, and the figures are read from the page. The first load (the
-radar compiles its rules, the worker wakes) is reported apart. Prints the figures and exits 0: they are the
-result, not a pass/fail.
+Two cases, loaded in turn: a category the reader follows (/list/cs.AI/new: the sidecar stores the day's
+papers, so the overlay takes the radar's answers from the store and sends nothing), and one the reader does
+not (/list/math.OC/new, the same entries: every one is sent to the radar while the page loads). The
+baseline, loaded in turn with them, is the same page at an address the overlay does not run on: how long
+it takes to become ready, and how long Chromium's own work after DOMContentLoaded (it lays the whole page
+out, then renders its first frame) keeps any script from running. Each load is timed on its own: the page
+is opened fresh, and the figures are read from the page. The first load (the radar compiles its rules, the
+worker wakes) is reported apart. Prints the figures and exits 0: they are the result, not a pass/fail.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import html
 import statistics
 import sys
@@ -38,28 +41,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_harness import launch_extension, make_library, sidecar_api, stop_sidecar  # noqa: E402
 from playwright.async_api import Page, Route, async_playwright  # noqa: E402
 
-from academichub.paths import seed_day_dir  # noqa: E402
+from academichub.models import Paper  # noqa: E402
+from academichub.paths import Paths, seed_day_dir  # noqa: E402
 from academichub.sources import parse_feed  # noqa: E402
+from academichub.store import PaperStore  # noqa: E402
 from radar import RULES  # noqa: E402
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 URL = "https://arxiv.org/list/cs.AI/new"
+UNFOLLOWED_URL = "https://arxiv.org/list/math.OC/new"  # the same page; no paper of math.OC is stored
 BASELINE_URL = "https://arxiv.org/baseline/cs.AI/new"  # the same page, where no content script runs
 # In the page's own world: the first moment a task can run once the frame after DOMContentLoaded is done.
 FREE_AFTER_READY = """
 document.addEventListener("DOMContentLoaded", () =>
     requestAnimationFrame(() => setTimeout(() => { window.__freeAt = performance.now(); })));
 """
+DAY = dt.date(2026, 7, 1)
 SECTIONS = [("New submissions", 0.4), ("Cross submissions", 0.3), ("Replacement submissions", 0.3)]
 
 
-def listing_page(entries: int) -> str:
-    """The recorded listing's markup around `entries` entries of seed-day text, ids 2607.00001 on."""
+def listing_page(entries: int) -> tuple[str, list[Paper]]:
+    """The recorded listing's markup around `entries` entries of seed-day text, ids 2607.00001 on; and the
+    entries as the sidecar stores them once it has fetched the cs.AI feed of that day."""
     papers = [p for f in sorted(seed_day_dir().iterdir()) for p in parse_feed(f.read_bytes()).papers]
     recorded = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
     head = recorded[: recorded.index("<h3>Showing new listings")]
     tail = recorded[recorded.rindex("</dl>") + len("</dl>") :]
-    blocks, n = [], 0
+    blocks, n, stored = [], 0, []
     for section, share in SECTIONS:
         count = round(entries * share) if section != SECTIONS[-1][0] else entries - n
         items = []
@@ -72,7 +80,21 @@ def listing_page(entries: int) -> str:
                 f"{html.escape(a)}</a>"
                 for a in paper.authors
             )
-            cats = paper.categories or ["cs.AI"]
+            cats = [*paper.categories, *(["cs.AI"] if "cs.AI" not in paper.categories else [])]
+            stored.append(
+                paper.model_copy(
+                    update={
+                        "id": f"arxiv:{arxiv_id}",
+                        "arxiv_id": arxiv_id,
+                        "doi": None,  # the seed day's journal papers: not the same paper as their copies here
+                        "source_label": "arXiv (cs.AI)",
+                        "categories": cats,
+                        "url": f"https://arxiv.org/abs/{arxiv_id}",
+                        "date": DAY,
+                        "day": DAY,
+                    }
+                )
+            )
             items.append(f"""<dt>
 <a name='item{n}'>[{n}]</a>
 <a href ="/abs/{arxiv_id}" title="Abstract" id="{arxiv_id}">
@@ -101,11 +123,11 @@ arXiv:{arxiv_id}
             + "\n</dl>"
         )
     page = head + "<h3>Showing new listings for Wednesday, 1 July 2026</h3>\n" + "\n".join(blocks) + tail
-    return page
+    return page, stored
 
 
-async def one_load(page: Page) -> dict[str, float]:
-    await page.goto(URL)
+async def one_load(page: Page, url: str = URL) -> dict[str, float]:
+    await page.goto(url)
     await page.wait_for_selector("#academichub-panel", state="attached", timeout=30_000)
     return await page.evaluate(
         """() => {
@@ -115,7 +137,9 @@ async def one_load(page: Page) -> dict[str, float]:
             return {total: Number(panel.dataset.doneAt) - ready,
                     first: Number(panel.dataset.firstAt) - navigation.responseEnd,
                     parsed: ready - navigation.responseEnd,
+                    handlers: ready - navigation.domContentLoadedEventStart,
                     read: Number(panel.dataset.readMs), matches: Number(panel.dataset.matches),
+                    stored: Number(panel.dataset.stored), asked: Number(panel.dataset.asked),
                     marks: document.querySelectorAll('mark.academichub-hit').length,
                     entries: document.querySelectorAll('dl#articles > dt').length};
         }"""
@@ -141,10 +165,12 @@ def row(name: str, values: list[float]) -> str:
 
 
 async def run(args: argparse.Namespace, work: Path) -> int:
-    body = listing_page(args.entries)
+    body, stored = listing_page(args.entries)
     if args.mathjax:
         body = body.replace("</head>", (PAGES / "arxiv_mathjax_head.html").read_text() + "</head>", 1)
     library = make_library(work / "library", [seed_day_dir()])
+    with PaperStore(Paths.under(library.path).papers) as store:
+        store.add(stored)
     try:
         async with async_playwright() as playwright:
             browser = await launch_extension(
@@ -152,7 +178,7 @@ async def run(args: argparse.Namespace, work: Path) -> int:
             )
 
             async def listing(route: Route) -> None:
-                if route.request.url.startswith((URL, BASELINE_URL)):
+                if route.request.url.startswith((URL, UNFOLLOWED_URL, BASELINE_URL)):
                     await route.fulfill(content_type="text/html", body=body)
                 elif "/MathJax-2.7.3/" in route.request.url:
                     path = (
@@ -175,9 +201,10 @@ async def run(args: argparse.Namespace, work: Path) -> int:
             page = await browser.context.new_page()
             await page.add_init_script(FREE_AFTER_READY)
             first = await one_load(page)
-            loads, baselines = [], []
+            loads, unfollowed, baselines = [], [], []
             for _ in range(args.loads):
                 loads.append(await one_load(page))
+                unfollowed.append(await one_load(page, UNFOLLOWED_URL))
                 baselines.append(await baseline_load(page))
             await browser.close()
     finally:
@@ -189,21 +216,29 @@ async def run(args: argparse.Namespace, work: Path) -> int:
         f"{', MathJax 2.7 on the page' if args.mathjax else ''}; {args.loads} loads, ms"
     )
     print(f"  {'':<40} {'median':>8} {'p90':>8} {'max':>8}")
-    print(row("all highlights in place after ready", [x["total"] for x in loads]))
-    print(row("  the first ones, after the page came", [x["first"] for x in loads]))
-    print(row("  reading the entries took", [x["read"] for x in loads]))
-    print(row("page ready after it came, overlay", [x["parsed"] for x in loads]))
-    print(row("  without the overlay", [x["parsed"] for x in baselines]))
+    for name, case in [
+        (f"a followed category: {loads[0]['stored']:.0f} entries answered from the store", loads),
+        (f"a category not followed: {unfollowed[0]['asked']:.0f} entries sent to the radar", unfollowed),
+    ]:
+        print(f"  {name}")
+        print(row("  all highlights in place after ready", [x["total"] for x in case]))
+        print(row("    the first ones, after the page came", [x["first"] for x in case]))
+        print(row("    reading the entries took", [x["read"] for x in case]))
+        print(row("    the DOMContentLoaded event took", [x["handlers"] for x in case]))
+        print(row("  page ready after it came", [x["parsed"] for x in case]))
+    print("  the same page without the overlay")
+    print(row("  page ready after it came", [x["parsed"] for x in baselines]))
     print(row("  Chromium's own work after ready", [x["busy"] for x in baselines]))
-    slower = statistics.median(x["parsed"] for x in loads) / statistics.median(x["parsed"] for x in baselines)
-    print(f"  reading along makes the page ready {slower:.2f}x as late (medians)")
+    bare = statistics.median(x["parsed"] for x in baselines)
+    for name, case in [("followed", loads), ("not followed", unfollowed)]:
+        slower = statistics.median(x["parsed"] for x in case) / bare
+        print(f"  reading along makes the page ready {slower:.2f}x as late ({name}, medians)")
     print(f"  first load (rules compiled, worker woken): {first['total']:.1f} ms")
-    verdict = "meets" if statistics.median(x["total"] for x in loads) <= 150 else "misses"
     floor = statistics.median(x["busy"] for x in baselines)
-    print(
-        f"goal: within 150 ms of the page being ready: the median {verdict} it "
-        f"(without the overlay, Chromium's own work keeps the page busy {floor:.0f} ms after ready)"
-    )
+    for name, case in [("followed", loads), ("not followed", unfollowed)]:
+        verdict = "meets" if statistics.median(x["total"] for x in case) <= 150 else "misses"
+        print(f"goal: within 150 ms of the page being ready ({name}): the median {verdict} it")
+    print(f"(without the overlay, Chromium's own work keeps the page busy {floor:.0f} ms after ready)")
     return 0
 
 

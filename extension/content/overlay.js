@@ -106,9 +106,10 @@
     aside.setAttribute("aria-label", t("overlayPanelLabel"));
     aside.dataset.matches = String(listed.length);
     aside.dataset.known = String(known);
-    // For bench/overlay.py: when the marks were in place (ms since the page began to load), and the parts.
+    // For bench/overlay.py: when the marks were in place (ms since the page began to load), the parts,
     aside.dataset.doneAt = performance.now().toFixed(1);
-    for (const [part, ms] of Object.entries(timing)) aside.dataset[part] = ms.toFixed(1);
+    // and how many entries were answered from the stored papers, and how many sent to the radar.
+    for (const [part, n] of Object.entries(timing)) aside.dataset[part] = Number.isInteger(n) ? n : n.toFixed(1);
     aside.hidden = listed.length === 0;
 
     const list = document.createElement("ol");
@@ -185,13 +186,17 @@
 
   // A 1,000-entry /new listing is about 1.6 MB of text, and Chromium takes most of a second to parse it:
   // the parser stops every 70 ms or so to let the page run, a hundred-odd entries further on each time.
-  // So entries are read and sent as they come in (an entry is complete once the next one has begun, or the
-  // page has), and the sidecar matches them in its own process while the parser goes on.
+  // So entries are read as they come in (an entry is complete once the next one has begun, or the page
+  // has). Most are already known: the sidecar stores the categories the reader follows, and as the page
+  // starts loading the overlay asks what the radar says of the stored papers of the listing's category; an
+  // entry showing the stored text (the same fingerprint) takes its answer from there. The others are sent
+  // to the radar while the parser goes on, and the sidecar matches them in its own process.
   // Marks wait, though: each task that changes the page makes Chromium lay the whole page out again (a
   // tenth of a second on a slow laptop), which made the page a third later to be ready when every answer
   // was marked as it came (bench/overlay.py). So only the first answer, the top of the page the reader is
-  // looking at, is marked at once; the others are marked together once the answer about the parser's last
-  // stretch (up to half the page, sent when the page is ready) is in.
+  // looking at, is marked at once; the others together when the page is ready: at once when every entry
+  // was answered from the store (before Chromium lays the page out), else once the last answer is in (the
+  // entries of the parser's last stretch, up to half the page, are only read when the page is ready).
   // Entries left unanswered (the sidecar was down) are asked again later: the ones on screen first, alone,
   // then the rest, two batches in flight, so the page reads the next batch while the sidecar matches one.
   const FIRST_BATCH = 30;
@@ -221,10 +226,12 @@
   const unanswered = new Set(); // entries read but not answered for
   const marked = [];
   const held = []; // [batch, answer] in, not marked yet
-  const timing = { readMs: 0, firstAt: 0 };
+  const timing = { readMs: 0, firstAt: 0, asked: 0, stored: 0 };
+  let stored = null; // the radar's say on the stored papers of this listing's category, once it came
   let holding = false; // whether answers wait to be marked with the others
   let read = 0; // how many of the page's entry containers have been read
   let found = 0; // how many of them were papers
+  let inFlight = 0; // requests to the radar not answered yet
   let failure = null; // the first error of this round; no more asking until the next
   let attempt = 0;
   let busy = false;
@@ -249,6 +256,7 @@
       for (const item of batch) unanswered.delete(item);
     }
     if (marked.length && !timing.firstAt) timing.firstAt = performance.now();
+    if (document.readyState === "loading") holding = true; // that was the first answer, the top of the page
   }
 
   // Asks the radar about one batch; its marks go in at once, or with the others when `holding`.
@@ -257,13 +265,78 @@
     const reading = performance.now();
     const papers = batch.map((item) => item.paper ?? readEntry(item));
     timing.readMs += performance.now() - reading;
-    const reply = await P.matchRadar(papers);
+    timing.asked += batch.length;
+    inFlight += 1;
+    const reply = await P.matchRadar(papers).finally(() => (inFlight -= 1));
     if (!reply.ok) {
       failure = failure ?? reply.error;
       return;
     }
     held.push([batch, reply.data]);
     if (!holding) markHeld();
+  }
+
+  // On a listing, what the radar says of the stored papers of its category (null: nothing, or no sidecar).
+  async function askStored() {
+    if (!page.category) return null;
+    const reply = await P.radarListing(page.category(location));
+    if (!reply.ok) return null;
+    return {
+      papers: new Map(Object.entries(reply.data.papers ?? {})),
+      matches: new Map((reply.data.matches ?? []).map((match) => [match.id, match])),
+    };
+  }
+
+  // A stored paper's match, its spans moved from the stored title and abstract (`flat`: white space
+  // collapsed, as the store keeps it) onto the page's. Mostly the page's text is the stored text between
+  // line feeds, and the spans just shift.
+  function onPage(match, paper, flat) {
+    const movers = {};
+    const mover = (field) => {
+      const raw = paper[field];
+      if (raw.trim() === flat[field]) {
+        const lead = raw.length - raw.trimStart().length;
+        return (start, end) => [start + lead, end + lead];
+      }
+      const collapsed = overlay.collapse(raw);
+      return (start, end) => overlay.uncollapse(collapsed, [[start, end]])[0] ?? [0, 0];
+    };
+    const hits = match.hits.map((hit) => {
+      if (hit.field === "authors") return hit; // offsets into the name, which is the stored name
+      movers[hit.field] ??= mover(hit.field);
+      const [start, end] = movers[hit.field](hit.start, hit.end);
+      return { ...hit, start, end };
+    });
+    return { ...match, id: paper.id, hits };
+  }
+
+  // Answers the entries of `batch` that show the stored text (the same fingerprint) from `stored`, and marks
+  // them as an answer from the radar would be; returns the others, to be sent.
+  function answerStored(batch) {
+    if (!stored || !batch.length) return batch;
+    const reading = performance.now();
+    const known = [];
+    const rest = [];
+    const answer = { matches: [] };
+    for (const item of batch) {
+      const paper = item.paper ?? readEntry(item);
+      const print = stored.papers.get(item.entry.id);
+      const flat = print && { title: overlay.collapsed(paper.title), abstract: overlay.collapsed(paper.abstract) };
+      if (!print || print !== overlay.fingerprint(flat.title, flat.abstract, paper.authors)) {
+        rest.push(item);
+        continue;
+      }
+      known.push(item);
+      const match = stored.matches.get(item.entry.id);
+      if (match) answer.matches.push(onPage(match, paper, flat));
+    }
+    timing.readMs += performance.now() - reading;
+    timing.stored += known.length;
+    if (known.length) {
+      held.push([known, answer]);
+      if (!holding) markHeld();
+    }
+    return rest;
   }
 
   function finish() {
@@ -276,37 +349,59 @@
     }
   }
 
-  // While the page loads: each time the parser pauses, the entries it completed go out as one batch.
+  // While the page loads: each time the parser pauses, the entries it completed are answered from the
+  // stored papers or go out as one batch. When the page is ready and every entry was stored, the marks go
+  // in at once, before Chromium first lays the whole page out; otherwise when the last answer is in.
   function stream() {
     const asked = [];
+    const waiting = []; // entries read before the stored papers' answer came
+    let storedIn = false;
+    const send = (items) => {
+      for (const batch of chunks(answerStored(items), MAX_BATCH)) asked.push(ask(batch));
+    };
+    const storedAnswer = askStored()
+      .catch(() => null)
+      .then((answer) => {
+        stored = answer;
+        storedIn = true;
+        send(waiting.splice(0));
+      });
     const observer = new MutationObserver(() => {
       try {
-        for (const batch of chunks(readNew(true), MAX_BATCH)) {
-          const answered = ask(batch);
-          if (!asked.length) answered.finally(() => (holding = true)); // the first answer only, at once
-          asked.push(answered);
-        }
+        const fresh = readNew(true);
+        if (storedIn) send(fresh);
+        else waiting.push(...fresh);
       } catch {
         observer.disconnect(); // the page is the reader's: stay quiet
       }
     });
     observer.observe(document, { childList: true, subtree: true });
+
+    const settle = () => {
+      try {
+        if (found) finish();
+      } catch {
+        // stay quiet
+      } finally {
+        holding = false;
+        busy = false;
+      }
+    };
     document.addEventListener(
       "DOMContentLoaded",
-      async () => {
+      () => {
         observer.disconnect();
         busy = true;
+        holding = true;
         try {
-          holding = true;
-          for (const batch of chunks(readNew(false), MAX_BATCH)) asked.push(ask(batch));
-          await Promise.all(asked);
-          if (found) finish();
+          const fresh = readNew(false);
+          if (storedIn) send(fresh);
+          else waiting.push(...fresh);
         } catch {
-          // stay quiet
-        } finally {
-          holding = false;
-          busy = false;
+          // stay quiet; what was read is answered all the same
         }
+        if (storedIn && inFlight === 0) settle();
+        else storedAnswer.then(() => Promise.all(asked)).then(settle, settle);
       },
       { once: true },
     );
@@ -320,7 +415,9 @@
       readNew(false);
       if (!unanswered.size) return;
       failure = null;
-      const ordered = onScreenFirst([...unanswered].sort((a, b) => a.position - b.position));
+      stored = stored ?? (await askStored());
+      const rest = answerStored([...unanswered].sort((a, b) => a.position - b.position));
+      const ordered = onScreenFirst(rest);
       await ask(ordered.slice(0, FIRST_BATCH));
       holding = true;
       const queue = chunks(ordered.slice(FIRST_BATCH), BATCH);

@@ -17,6 +17,9 @@
     // abstracts cost more than the matching; a string crosses at once, and goes on to the sidecar as it is.
     // The reply's `data` is the sidecar's answer as JSON text too.
     RADAR_MATCH: "radar.match",
+    // {category}: what the radar says of the stored arXiv papers of a listing's category (GET /radar/listing),
+    // asked as a listing page starts loading; the entries whose text is the stored text need no RADAR_MATCH.
+    RADAR_LISTING: "radar.listing",
     SIDECAR_STATE: "sidecar.state", // {}: is the sidecar up? data: {state: "up"|"down", code?, detail?}
     BADGE: "badge.update", // {}: recount today's radar matches for the toolbar badge
   });
@@ -31,8 +34,9 @@
 
   const STREAM_PORT = "academichub.stream";
   const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
-  // The sidecar's own body limit is 1 MiB; the overlay sends far less at a time. It checks the papers.
+  // The sidecar's own body limit (4 MiB by default); a 1,000-entry listing is about 1.6 MB. It checks the papers.
   const MAX_MATCH_TEXT = 4 * 1024 * 1024;
+  const CATEGORY = /^[a-z]+(-[a-z]+)?(\.[A-Za-z]+(-[a-z]+)?)?$/; // as /list/<category>/ spells it
 
   function isText(value, max) {
     return typeof value === "string" && value.length <= max;
@@ -52,6 +56,8 @@
         return isText(message.body, MAX_MATCH_TEXT) && message.body.startsWith('{"papers":')
           ? null
           : "body must be the JSON text of {papers: [...]}";
+      case Kind.RADAR_LISTING:
+        return isText(message.category, 40) && CATEGORY.test(message.category) ? null : "not an arXiv category";
       case Kind.SIDECAR_STATE:
       case Kind.BADGE:
         return null;
@@ -79,6 +85,7 @@
     const reply = await send({ kind: Kind.RADAR_MATCH, body: JSON.stringify({ papers }) });
     return reply.ok ? { ...reply, data: JSON.parse(reply.data) } : reply;
   }
+  const radarListing = (category) => send({ kind: Kind.RADAR_LISTING, category });
   const sidecarState = () => send({ kind: Kind.SIDECAR_STATE });
   const updateBadge = () => send({ kind: Kind.BADGE });
 
@@ -118,6 +125,7 @@
     failure,
     api,
     matchRadar,
+    radarListing,
     sidecarState,
     updateBadge,
     stream,

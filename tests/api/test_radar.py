@@ -11,10 +11,11 @@ from typing import Any, ClassVar
 import pytest
 from served import Sidecar
 
-from academichub.api.radar_models import DismissalList, MatchResponse
+from academichub.api.radar_models import DismissalList, ListingRadar, MatchResponse
 from academichub.api_models import CardPage
 from academichub.cli import main
 from academichub.radar import RadarRule, RuleList
+from academichub.radar.fingerprint import text_fingerprint
 
 LISTING = Path(__file__).parents[1] / "fixtures" / "pages" / "arxiv_list_cs.AI_new.html"
 
@@ -231,6 +232,60 @@ async def test_a_damaged_radar_file_is_a_409_and_the_cards_still_come(radar: Sid
         assert all(card["radar"] == [] for card in (await r.json())["cards"])
     async with radar.client.get("/api/v1/cards", params={"radar": "true"}) as r:
         assert r.status == 409
+
+
+# ---- what the radar says of a listing's papers already in the store ----
+
+
+async def _listing(sidecar: Sidecar, **query: str) -> ListingRadar:
+    async with sidecar.client.get("/api/v1/radar/listing", params=query) as r:
+        assert r.status == 200, await r.text()
+        return ListingRadar.model_validate(await r.json())
+
+
+def _collapsed(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry's text as the store keeps it: white space collapsed."""
+    return {
+        **entry,
+        "title": " ".join(entry["title"].split()),
+        "abstract": " ".join(entry["abstract"].split()),
+        "authors": [a.strip() for a in entry["authors"]],
+    }
+
+
+async def test_a_listing_gets_the_stored_papers_fingerprints_and_the_matches_the_page_would_get(
+    radar: Sidecar,
+) -> None:
+    listing = await _listing(radar, category="cs.AI")
+    page = [_collapsed(e) for e in listing_entries()]
+    # Every paper of the recorded cs.AI listing is in the seed day, with the very text of the page.
+    for entry in page:
+        assert listing.papers[entry["id"]] == text_fingerprint(
+            entry["title"], entry["abstract"], entry["authors"]
+        )
+    sent = await _match(radar, page)
+    on_page = [m for m in listing.matches if m.id in {e["id"] for e in page}]
+    assert sorted(on_page, key=lambda m: m.id) == sorted(sent.matches, key=lambda m: m.id)
+    assert listing.rules == 3 and all(m.known for m in listing.matches)
+
+
+async def test_a_listing_covers_its_category_or_archive_and_leaves_dismissed_papers_out(
+    radar: Sidecar,
+) -> None:
+    ai = await _listing(radar, category="cs.AI")
+    archive = await _listing(radar, category="cs")
+    assert set(ai.papers) < set(archive.papers)
+    assert not set(ai.papers) & set((await _listing(radar, category="q-bio.NC")).papers)
+    assert "2606.13016" in {m.id for m in ai.matches}
+    await _post(radar, "/radar/dismissals", {"id": "arxiv:2606.13016"})
+    after = await _listing(radar, category="cs.AI")
+    assert "2606.13016" in after.papers and "2606.13016" not in {m.id for m in after.matches}
+
+
+@pytest.mark.parametrize("query", [{}, {"category": "cs.AI/../x"}, {"category": "cs.AI", "days": "0"}])
+async def test_a_listing_query_out_of_shape_is_a_400(sidecar: Sidecar, query: dict[str, str]) -> None:
+    async with sidecar.client.get("/api/v1/radar/listing", params=query) as r:
+        assert r.status == 400
 
 
 # ---- dismissals and the radar view of the cards ----

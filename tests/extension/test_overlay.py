@@ -143,6 +143,8 @@ async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
     await expect(panel.locator(".academichub-panel-toggle")).to_have_text("AcademicHub · 4 radar matches")
     await expect(panel.locator("li")).to_have_count(4)
     await expect(panel.locator(".academichub-panel-known")).to_have_text("4 papers already in your library")
+    # Every entry shows the text the sidecar stores: all were answered from there, none was sent.
+    assert await panel.evaluate("p => [p.dataset.stored, p.dataset.asked]") == ["15", "0"]
     # "Title:" and the TeX are the page's: untouched.
     assert await page.locator("div.list-title .descriptor mark").count() == 0
     tex = await page.locator("dd p.mathjax").evaluate_all("ps => ps.map(p => p.textContent).join(' ')")
@@ -154,6 +156,33 @@ async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
     await last.click()
     await expect(page.locator("dt:has(a[href='/abs/2602.06014'])")).to_be_in_viewport()
     assert errors == []
+    await page.close()
+
+
+async def test_an_entry_whose_text_differs_from_the_stored_paper_is_sent_and_marked_on_its_own_text(
+    extension: ExtensionBrowser, radar: list[dict]
+) -> None:
+    # A new version of 2602.06014 on the page: one more sentence, one more "Thompson sampling".
+    html = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
+    at = html.index("<p class='mathjax'>", html.index('id="2602.06014"')) + len("<p class='mathjax'>")
+    revised = html[:at] + "\nWe revisit Thompson sampling once more.\n" + html[at:]
+    page = await extension.context.new_page()
+    await page.route(LISTING, lambda route: route.fulfill(content_type="text/html", body=revised))
+    await page.goto(LISTING)
+    await overlay_done(page)
+    assert await page.locator("#academichub-panel").evaluate("p => [p.dataset.stored, p.dataset.asked]") == [
+        "14",
+        "1",
+    ]
+    found = await marks_of(page, "dt", {"title": "div.list-title", "abstract": "p.mathjax"})
+    assert found["2602.06014"]["abstract"] == ["Thompson sampling"] * 4
+    assert {
+        arxiv_id: (m["title"], m["abstract"]) for arxiv_id, m in found.items() if arxiv_id != "2602.06014"
+    } == {
+        arxiv_id: (title, abstract)
+        for arxiv_id, (_, title, abstract, _) in LISTING_MARKS.items()
+        if arxiv_id != "2602.06014"
+    }
     await page.close()
 
 

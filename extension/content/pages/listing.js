@@ -18,6 +18,8 @@
   overlay.pages.push({
     kind: "listing",
     matches: (location) => /^\/list\/[^/]+\/(new|recent|pastweek)\/?$/.test(location.pathname),
+    // The sidecar's store holds a followed category's papers: the radar's say on them comes before the page.
+    category: (location) => location.pathname.split("/")[2],
     // In page order; while the page loads, the parser appends them, so earlier ones never move.
     containers: (document) => document.querySelectorAll(SELECTORS.entry),
     entry(dt) {

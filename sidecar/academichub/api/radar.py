@@ -33,12 +33,22 @@ from ..radar import (
     paper_key,
     score_hits,
 )
+from ..radar.fingerprint import text_fingerprint
 from ..radar.rules import RadarSnapshot
 from ..radar.view import Sighting, ranked, sight
 from .card_shelf import DayCards
-from .context import library_of
+from .context import library_of, shelf_of
 from .library import Library
-from .radar_models import DismissalList, DismissRequest, MatchRequest, MatchResponse, PageEntry, RadarMatch
+from .radar_models import (
+    DismissalList,
+    DismissRequest,
+    ListingQuery,
+    ListingRadar,
+    MatchRequest,
+    MatchResponse,
+    PageEntry,
+    RadarMatch,
+)
 from .routing import ApiError, PathParam, Route, RouteTable
 
 T = TypeVar("T")
@@ -124,6 +134,37 @@ async def match_page(request: web.Request, *, body: MatchRequest) -> MatchRespon
             )
         )
     return response
+
+
+# ---- what the radar says of a listing's papers already in the store ----
+
+
+def _in_category(categories: Sequence[str], wanted: str) -> bool:
+    return any(c.lower() == wanted or c.lower().startswith(wanted + ".") for c in categories)
+
+
+async def listing_radar(request: web.Request, *, query: ListingQuery) -> ListingRadar:
+    """The store's arXiv papers of the category over the latest days, newest first, each with its text's
+    fingerprint, and the radar's matches among them (the day views the cards route builds, so cached)."""
+    shelf = shelf_of(request)
+    matcher, _ = await _radar(request)
+    wanted = query.category.lower()
+    answer = ListingRadar(papers={}, matches=[], rules=len(matcher.rules))
+    for day in (await shelf.summary()).days[: query.days]:
+        cards = await shelf.day(day)
+        radar = await day_radar(request, cards, required=True)
+        for card, sighting in zip(cards.papers, radar.sightings, strict=True):
+            bare = card.id.removeprefix("arxiv:")
+            if bare == card.id or bare in answer.papers or not _in_category(card.categories, wanted):
+                continue
+            answer.papers[bare] = text_fingerprint(card.title, card.abstract, card.authors)
+            if sighting.hits:
+                why = score_hits(sighting.hits, matcher.weights).explain()
+                match = RadarMatch(
+                    id=bare, paper_id=card.id, score=sighting.score, known=True, hits=sighting.hits, why=why
+                )
+                answer.matches.append(match)
+    return answer
 
 
 # ---- dismissals ----
@@ -272,6 +313,21 @@ def add_routes(table: RouteTable) -> None:
             description="For each paper a rule matches: its hits, as offsets into the title, abstract or "
             "author string sent, its score and why, and whether the store already holds it. Dismissed papers "
             "are left out (their ids are listed in `dismissed`).",
+        )
+    )
+    table.add(
+        Route(
+            "GET",
+            "/radar/listing",
+            listing_radar,
+            "The radar's matches among the stored arXiv papers of a listing's category.",
+            "radar",
+            query=ListingQuery,
+            response=ListingRadar,
+            errors=(409,),
+            description="What the arXiv overlay asks first on a listing page: an entry whose fingerprint is "
+            "the one here is the stored paper, and its matches (offsets into the stored strings) are "
+            "here; only the other entries go to `POST /radar/match`.",
         )
     )
     table.add(

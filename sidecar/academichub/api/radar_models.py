@@ -73,6 +73,33 @@ class MatchResponse(BaseModel):
     rules: int = Field(description="How many rules the radar holds.")
 
 
+class ListingQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: str = Field(
+        pattern=r"^[a-z]+(-[a-z]+)?(\.[A-Za-z]+(-[a-z]+)?)?$",
+        max_length=40,
+        description="The listing's category or archive, as in /list/<category>/new: 'cs.AI', 'hep-th'.",
+    )
+    days: int = Field(default=7, ge=1, le=16, description="How many of the store's latest days to cover.")
+
+
+class ListingRadar(BaseModel):
+    """The radar's say on the store's arXiv papers of one listing's category, for the overlay to mark a
+    listing page without sending it: the entries whose text is the stored text (same fingerprint) take
+    their matches from here; any other entry is sent to /radar/match."""
+
+    papers: dict[str, str] = Field(
+        description="Bare arXiv id -> fingerprint of the stored title, abstract and authors "
+        "(CRC-32 of their UTF-8, a line feed between them, as 8 hex digits)."
+    )
+    matches: list[RadarMatch] = Field(
+        description="Those the radar matches (dismissed ones are not), as /radar/match answers them, with "
+        "offsets into the stored strings; `id` is the bare arXiv id."
+    )
+    rules: int = Field(description="How many rules the radar holds.")
+
+
 class DismissRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
