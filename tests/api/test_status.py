@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from served import SeedFacts, Sidecar
 
 from academichub import __version__
+from academichub.api.context import SHELF
 from academichub.api_models import StatusReport
-from academichub.models import HealthState
+from academichub.models import HealthState, Paper
 
 
 async def test_status_reports_papers_sources_refresh_and_model(sidecar: Sidecar, seed: SeedFacts) -> None:
@@ -19,6 +22,22 @@ async def test_status_reports_papers_sources_refresh_and_model(sidecar: Sidecar,
     assert all(s.health.state == HealthState.never for s in status.sources)
     assert status.refresh.state == "idle" and status.refresh.id is None
     assert status.model.state == "not loaded"
+
+
+async def test_status_counts_a_write_at_once(sidecar: Sidecar, seed: SeedFacts) -> None:
+    # The cards may be served from before a write for a moment; the status a client polls to see a refresh
+    # finish must already count what it wrote.
+    shelf = sidecar.app[SHELF]
+    assert (await shelf.summary()).papers == seed.papers
+    day = seed.latest
+    new = Paper(id="doi:10.1/new", title="A new paper", source_label="Nature", date=day, day=day)
+    await sidecar.library.in_store(lambda: sidecar.library.store.add([new]))
+    sidecar.library.wrote([day])
+    assert (await shelf.summary()).papers == seed.papers  # the cards' view from before, for a moment
+    assert (await shelf.current_summary()).papers == seed.papers + 1
+    async with sidecar.client.get("/api/v1/status") as r:
+        assert StatusReport.model_validate(await r.json()).papers == seed.papers + 1
+    await asyncio.sleep(0.2)  # the shelf rebuilds the day's cards in the background before the store closes
 
 
 async def test_the_openapi_document_is_served_behind_the_token(sidecar: Sidecar) -> None:

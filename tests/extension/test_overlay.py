@@ -93,6 +93,20 @@ async def radar(extension: ExtensionBrowser, radar_rules: list[dict]) -> AsyncIt
     await remove()
 
 
+def edited_listing(insert: str, after: str, within: str) -> str:
+    """The recorded cs.AI listing with `insert` put right after the first `after` that follows `within`."""
+    html = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
+    at = html.index(after, html.index(within)) + len(after)
+    return html[:at] + insert + html[at:]
+
+
+async def page_serving_listing(extension: ExtensionBrowser, html: str) -> Page:
+    """A new tab in which the cs.AI listing is `html` (an edit of the recording)."""
+    page = await extension.context.new_page()
+    await page.route(LISTING, lambda route: route.fulfill(content_type="text/html", body=html))
+    return page
+
+
 async def overlay_done(page: Page) -> None:
     await page.wait_for_selector("#academichub-panel", state="attached", timeout=15_000)
 
@@ -163,11 +177,9 @@ async def test_an_entry_whose_text_differs_from_the_stored_paper_is_sent_and_mar
     extension: ExtensionBrowser, radar: list[dict]
 ) -> None:
     # A new version of 2602.06014 on the page: one more sentence, one more "Thompson sampling".
-    html = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
-    at = html.index("<p class='mathjax'>", html.index('id="2602.06014"')) + len("<p class='mathjax'>")
-    revised = html[:at] + "\nWe revisit Thompson sampling once more.\n" + html[at:]
-    page = await extension.context.new_page()
-    await page.route(LISTING, lambda route: route.fulfill(content_type="text/html", body=revised))
+    sentence = "\nWe revisit Thompson sampling once more.\n"
+    revised = edited_listing(sentence, "<p class='mathjax'>", 'id="2602.06014"')
+    page = await page_serving_listing(extension, revised)
     await page.goto(LISTING)
     await overlay_done(page)
     assert await page.locator("#academichub-panel").evaluate("p => [p.dataset.stored, p.dataset.asked]") == [
@@ -191,17 +203,14 @@ async def test_the_top_of_a_listing_is_marked_while_the_rest_is_still_loading(
 ) -> None:
     # The parser stops at a script that the test holds back, after the cross-listed section: what came
     # before it is on the page, the replacements are not yet.
-    html = (PAGES / "arxiv_list_cs.AI_new.html").read_text()
-    cut = html.index("</dl>", html.index("<h3>Cross submissions")) + len("</dl>")
-    held = html[:cut] + '<script src="/static/held-back.js"></script>' + html[cut:]
+    held = edited_listing('<script src="/static/held-back.js"></script>', "</dl>", "<h3>Cross submissions")
     release = asyncio.Event()
 
     async def hold(route: Route) -> None:
         await release.wait()
         await route.fulfill(content_type="text/javascript", body="")
 
-    page = await extension.context.new_page()
-    await page.route(LISTING, lambda route: route.fulfill(content_type="text/html", body=held))
+    page = await page_serving_listing(extension, held)
     await page.route("https://arxiv.org/static/held-back.js", hold)
     await page.goto(LISTING, wait_until="commit")
     await page.wait_for_function("document.querySelectorAll('.academichub-entry').length === 2")

@@ -105,6 +105,14 @@ class CardShelf:
             return self._summary
         return await self._build_summary()
 
+    async def current_summary(self) -> StoreSummary:
+        """The summary of the store as it is now, for /status: right after a write it waits for the recount
+        (a look at the index, not a day's cards) instead of answering with the counts from before, so a
+        client that sees a refresh finished also sees its papers."""
+        if self._refreshing is not None and not self._refreshing.done():
+            return await self._build_summary()
+        return await self.summary()
+
     async def day(self, day: dt.date) -> DayCards:
         found = self._days.get(day)
         if found is not None:

@@ -15,7 +15,7 @@ OPENAPI = web.AppKey("openapi", bytes)
 
 async def get_status(request: web.Request) -> StatusReport:
     library = library_of(request)
-    summary = await shelf_of(request).summary()
+    summary = await shelf_of(request).current_summary()
     healths = await library.in_store(lambda: {h.key: h for h in library.health.all()})
     return StatusReport(
         version=__version__,
