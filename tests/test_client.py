@@ -14,6 +14,9 @@ def test_cards_come_from_the_running_service_when_it_owns_the_store(tmp_path, ca
     assert main(["--data-dir", str(tmp_path), "fetch", "--from-dir", str(seed_day_dir())]) == 0
     assert main(["--data-dir", str(tmp_path), "cards", "--json", "--source", "arXiv"]) == 0
     direct = json.loads(capsys.readouterr().out.split("\n", 1)[1])  # after fetch's summary line
+    assert main(["--data-dir", str(tmp_path), "radar", "add", "qec", "--terms", "quantum", "error*"]) == 0
+    assert main(["--data-dir", str(tmp_path), "cards", "--radar"]) == 0
+    direct_radar = capsys.readouterr().out.split("\n", 1)[1]  # after radar add's line
     save_config(
         Paths.under(tmp_path).config_file,
         Config(sources=[], refresh=RefreshSettings(on_start=False, scheduled=False)),
@@ -30,8 +33,17 @@ def test_cards_come_from_the_running_service_when_it_owns_the_store(tmp_path, ca
         assert re.search(r"127\.0\.0\.1:\d+/api/v1/", line), line
         assert main(["--data-dir", str(tmp_path), "cards", "--json", "--source", "arXiv"]) == 0
         served = json.loads(capsys.readouterr().out)
+        assert main(["--data-dir", str(tmp_path), "cards", "--radar"]) == 0
+        served_radar = capsys.readouterr().out
+        assert main(["--data-dir", str(tmp_path), "radar", "remove", "qec"]) == 0
+        capsys.readouterr()
+        assert main(["--data-dir", str(tmp_path), "cards", "--radar"]) == 0
+        nothing = capsys.readouterr()
     finally:
         service.terminate()
         service.wait(timeout=30)
     assert len(served) == len(direct) > 60
     assert [(c["n"], c["id"], c["title"]) for c in served] == [(c["n"], c["id"], c["title"]) for c in direct]
+    # The radar view reads the same, each match with why it matched; an empty one is not "no papers".
+    assert "Radar " in served_radar and served_radar == direct_radar
+    assert nothing.out == "" and nothing.err.startswith("No radar matches on ")

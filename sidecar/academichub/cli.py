@@ -71,25 +71,28 @@ def cmd_cards(args: argparse.Namespace) -> int:
         if client is None:
             raise
         day, cards = client.cards(args.day, args.source, radar_only)
-        papers, matcher = cards, None
+        weights = client.rule_weights() if radar_only else None
+        # An empty radar view of a day that has papers says so, as it does without the service.
+        has_papers = bool(cards) or (radar_only and client.day_total(day, args.source) > 0)
     else:
         if args.source:
             papers = [p for p in papers if matches_source(p, args.source)]
+        has_papers = bool(papers)
         try:
             matcher, dismissed = _radar(paths)
         except ValueError as exc:  # radar.json damaged: the cards still show, without the radar
             print(f"academichub: {exc}", file=sys.stderr)
             if radar_only:
                 return 1
-            cards, matcher = number_cards(order_papers(papers)), None
+            cards, weights = number_cards(order_papers(papers)), None
         else:
-            cards = radar_cards(papers, matcher, dismissed, only_radar=radar_only)
+            cards, weights = radar_cards(papers, matcher, dismissed, only_radar=radar_only), matcher.weights
     if args.json:
         json.dump([c.model_dump(mode="json") for c in cards], sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif not cards:
         where = f"on {day}" if day else "yet"
-        if radar_only and papers:
+        if radar_only and has_papers:
             print(
                 f"No radar matches {where}{' from ' + args.source if args.source else ''}. "
                 "`academichub radar list` shows your rules.",
@@ -101,8 +104,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
                 "Run `academichub fetch` to fetch your sources.",
                 file=sys.stderr,
             )
-    elif radar_only and matcher is not None:
-        print(format_radar_cards(cards, matcher.weights))
+    elif radar_only and weights is not None:
+        print(format_radar_cards(cards, weights))
     else:
         print(format_cards(cards))
     return 0

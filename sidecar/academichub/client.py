@@ -58,3 +58,12 @@ class ServiceClient:
             cards.extend(page.cards)
             if not page.cards or len(cards) >= page.total:
                 return page.day, cards
+
+    def day_total(self, day: dt.date | None, source: str | None) -> int:
+        """How many papers the day has (with the source filter), radar or not."""
+        raw = self.get("/cards", day=day.isoformat() if day else None, source=source, limit=1)
+        return CardPage.model_validate(raw).total
+
+    def rule_weights(self) -> dict[str, float]:
+        """Each radar rule's weight, by name: what the scores' explanations are made of."""
+        return {rule["name"]: rule["weight"] for rule in self.get("/radar/rules")["rules"]}
