@@ -71,7 +71,6 @@
 
   overlay.collapsed = collapsed;
   overlay.fingerprint = (title, abstract, authors) => crc32([title, abstract, ...authors].join("\n"));
-  overlay.crc32 = crc32;
   overlay.collapse = collapse;
   overlay.uncollapse = uncollapse;
 })();

@@ -359,6 +359,10 @@
     const send = (items) => {
       for (const batch of chunks(answerStored(items), MAX_BATCH)) asked.push(ask(batch));
     };
+    const take = (fresh) => {
+      if (storedIn) send(fresh);
+      else waiting.push(...fresh);
+    };
     const storedAnswer = askStored()
       .catch(() => null)
       .then((answer) => {
@@ -368,9 +372,7 @@
       });
     const observer = new MutationObserver(() => {
       try {
-        const fresh = readNew(true);
-        if (storedIn) send(fresh);
-        else waiting.push(...fresh);
+        take(readNew(true));
       } catch {
         observer.disconnect(); // the page is the reader's: stay quiet
       }
@@ -394,9 +396,7 @@
         busy = true;
         holding = true;
         try {
-          const fresh = readNew(false);
-          if (storedIn) send(fresh);
-          else waiting.push(...fresh);
+          take(readNew(false));
         } catch {
           // stay quiet; what was read is answered all the same
         }

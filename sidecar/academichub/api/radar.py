@@ -34,6 +34,7 @@ from ..radar import (
     score_hits,
 )
 from ..radar.fingerprint import text_fingerprint
+from ..radar.matching import in_category
 from ..radar.rules import RadarSnapshot
 from ..radar.view import Sighting, ranked, sight
 from .card_shelf import DayCards
@@ -139,23 +140,18 @@ async def match_page(request: web.Request, *, body: MatchRequest) -> MatchRespon
 # ---- what the radar says of a listing's papers already in the store ----
 
 
-def _in_category(categories: Sequence[str], wanted: str) -> bool:
-    return any(c.lower() == wanted or c.lower().startswith(wanted + ".") for c in categories)
-
-
 async def listing_radar(request: web.Request, *, query: ListingQuery) -> ListingRadar:
     """The store's arXiv papers of the category over the latest days, newest first, each with its text's
     fingerprint, and the radar's matches among them (the day views the cards route builds, so cached)."""
     shelf = shelf_of(request)
     matcher, _ = await _radar(request)
-    wanted = query.category.lower()
     answer = ListingRadar(papers={}, matches=[], rules=len(matcher.rules))
     for day in (await shelf.summary()).days[: query.days]:
         cards = await shelf.day(day)
         radar = await day_radar(request, cards, required=True)
         for card, sighting in zip(cards.papers, radar.sightings, strict=True):
             bare = card.id.removeprefix("arxiv:")
-            if bare == card.id or bare in answer.papers or not _in_category(card.categories, wanted):
+            if bare == card.id or bare in answer.papers or not in_category(card.categories, query.category):
                 continue
             answer.papers[bare] = text_fingerprint(card.title, card.abstract, card.authors)
             if sighting.hits:

@@ -318,16 +318,17 @@ class RadarMatcher:
                     found[p].append((r, hit))
 
 
+def in_category(categories: Sequence[str], wanted: str) -> bool:
+    """Whether a paper of these arXiv categories is in `wanted`, any case: an archive ('cs') covers its
+    categories (cs.LG)."""
+    want = wanted.lower()
+    return any(c.lower() == want or c.lower().startswith(want + ".") for c in categories)
+
+
 def _passes_filters(rule: RadarRule, paper: Matchable) -> bool:
     """A rule's categories and sources narrow it: 'cs' covers cs.LG; sources read as `cards --source` does."""
-    if rule.categories:
-        have = [c.lower() for c in paper.categories]
-        if not any(
-            c == want or c.startswith(want + ".")
-            for want in (w.lower() for w in rule.categories)
-            for c in have
-        ):
-            return False
+    if rule.categories and not any(in_category(paper.categories, want) for want in rule.categories):
+        return False
     return not rule.sources or any(matches_source(paper, wanted) for wanted in rule.sources)  # type: ignore[arg-type]
 
 
