@@ -84,7 +84,8 @@ class RefreshProgress(BaseModel):
 
 class ModelState(BaseModel):
     state: Literal["not loaded", "loading", "ready", "failed"] = "not loaded"
-    name: str | None = Field(default=None, description="The model's name, once the briefing issue loads one.")
+    name: str | None = Field(default=None, description="The model the briefings use: its file or endpoint.")
+    error: str | None = Field(default=None, description="Why the last load failed, when state is 'failed'.")
 
 
 class SourceStatus(BaseModel):

@@ -14,7 +14,7 @@ import pytest
 from served import TOKEN, Sidecar
 
 from academichub.api.briefings import _MODELS
-from academichub.api_models import CardPage
+from academichub.api_models import CardPage, StatusReport
 from academichub.briefing.day import NoPapers, brief_through_service
 from academichub.briefing.model import Briefing, BriefingEvent
 from academichub.config import ModelSettings
@@ -58,6 +58,8 @@ async def test_a_briefing_streams_progress_and_text_and_ends_with_the_checked_br
     assert "text" in kinds and kinds.index("text") < kinds.index("section")
     briefing = events[-1].briefing
     assert briefing.model == "SmolLM2-135M-Instruct.Q4_1.gguf" and not briefing.extractive
+    status = StatusReport.model_validate(await (await sidecar.client.get("/api/v1/status")).json())
+    assert (status.model.state, status.model.name) == ("ready", briefing.model)
     # The radar's matches, numbered as the popup numbers the day's cards.
     assert set(briefing.cards) == matched_numbers
     for theme in briefing.themes:
@@ -86,6 +88,9 @@ async def test_a_broken_model_file_streams_a_notice_and_the_extractive_briefing(
     assert str(broken) in notice and "llama.cpp could not load it" in notice
     briefing = Briefing.model_validate(events[-1].briefing)
     assert briefing.extractive and briefing.language == "zh" and str(broken) in briefing.notice
+    status = StatusReport.model_validate(await (await sidecar.client.get("/api/v1/status")).json())
+    assert (status.model.state, status.model.name) == ("failed", "broken.gguf")
+    assert str(broken) in status.model.error
     # The rest of the sidecar keeps working.
     assert (await sidecar.client.get("/api/v1/cards")).status == 200
 

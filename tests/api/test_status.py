@@ -7,7 +7,7 @@ import asyncio
 from served import SeedFacts, Sidecar
 
 from academichub import __version__
-from academichub.api.context import SHELF
+from academichub.api.context import REFRESHER, SHELF
 from academichub.api_models import StatusReport
 from academichub.models import HealthState, Paper
 
@@ -21,7 +21,7 @@ async def test_status_reports_papers_sources_refresh_and_model(sidecar: Sidecar,
     assert [s.source.key for s in status.sources] == ["arxiv:cs.AI", "arxiv:quant-ph", "nature"]
     assert all(s.health.state == HealthState.never for s in status.sources)
     assert status.refresh.state == "idle" and status.refresh.id is None
-    assert status.model.state == "not loaded"
+    assert (status.model.state, status.model.name) == ("not loaded", "SmolLM2-135M-Instruct.Q4_1.gguf")
 
 
 async def test_status_counts_a_write_at_once(sidecar: Sidecar, seed: SeedFacts) -> None:
@@ -37,6 +37,26 @@ async def test_status_counts_a_write_at_once(sidecar: Sidecar, seed: SeedFacts) 
     assert (await shelf.current_summary()).papers == seed.papers + 1
     async with sidecar.client.get("/api/v1/status") as r:
         assert StatusReport.model_validate(await r.json()).papers == seed.papers + 1
+    await asyncio.sleep(0.2)  # the shelf rebuilds the day's cards in the background before the store closes
+
+
+async def test_a_status_saying_a_refresh_finished_counts_its_papers(sidecar: Sidecar, seed: SeedFacts):
+    # The refresh ends while the status is being put together (its reads wait on the store's lock): the
+    # report may say the refresh still runs, but never that it finished with the counts from before it.
+    library, refresher = sidecar.library, sidecar.app[REFRESHER]
+    refresher.progress = refresher.progress.model_copy(update={"id": "r", "state": "running"})
+    assert (await sidecar.app[SHELF].summary()).papers == seed.papers  # counted before the refresh wrote
+    day = seed.latest
+    new = Paper(id="doi:10.1/late", title="A late paper", source_label="Nature", date=day, day=day)
+    with library._lock:  # the store is busy: /status waits in its reads
+        answer = asyncio.ensure_future(sidecar.client.get("/api/v1/status"))
+        await asyncio.sleep(0.3)
+        library.store.add([new])
+        library.wrote([day])  # what the refresher does as it ends
+        refresher.progress = refresher.progress.model_copy(update={"state": "finished"})
+    async with await answer as r:
+        status = StatusReport.model_validate(await r.json())
+    assert status.refresh.state == "running" or status.papers == seed.papers + 1
     await asyncio.sleep(0.2)  # the shelf rebuilds the day's cards in the background before the store closes
 
 

@@ -16,10 +16,11 @@ from weakref import WeakKeyDictionary
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..api_models import ModelState
 from ..briefing.day import brief_day
 from ..briefing.model import BriefingEvent, Language
 from ..config import ModelSettings
-from ..llm.manager import ModelManager
+from ..llm.manager import ModelManager, backend_for
 from .context import LIBRARY, library_of, shelf_of
 from .library import Library
 from .radar import day_radar
@@ -51,6 +52,15 @@ async def model_of(library: Library) -> ModelManager:
     manager = ModelManager.from_settings(settings)
     _MODELS[library] = (settings.model_copy(), manager)
     return manager
+
+
+def model_state(library: Library) -> ModelState:
+    """For /status: the service's model as it stands, without making one (that waits for a briefing)."""
+    held = _MODELS.get(library)
+    if held is None or held[0] != library.config.model:
+        return ModelState(name=backend_for(library.config.model).name)
+    manager = held[1]
+    return ModelState(state=manager.state, name=manager.name, error=manager.load_error)
 
 
 async def close_model(app: web.Application) -> None:

@@ -168,6 +168,7 @@ class CardShelf:
             self._stale_days = None
         else:
             self._stale_days |= set(days)
+        self._summary_building = None  # a count already under way may have read the store before this write
         if self._refreshing is None or self._refreshing.done():
             self._refreshing = asyncio.ensure_future(self._rebuild())
 

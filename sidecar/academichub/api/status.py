@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import __version__
-from ..api_models import ModelState, SourceStatus, StatusReport
+from ..api_models import SourceStatus, StatusReport
 from ..models import SourceHealth
+from .briefings import model_state
 from .context import SCHEDULE, library_of, refresher_of, shelf_of
 from .routing import Route, RouteTable
 
@@ -15,6 +16,9 @@ OPENAPI = web.AppKey("openapi", bytes)
 
 async def get_status(request: web.Request) -> StatusReport:
     library = library_of(request)
+    # Read before the counts: a refresh that finishes while they are read has already told the shelf of its
+    # writes, so a report that says "finished" always counts that refresh's papers.
+    progress = refresher_of(request).progress
     summary = await shelf_of(request).current_summary()
     healths = await library.in_store(lambda: {h.key: h for h in library.health.all()})
     return StatusReport(
@@ -26,9 +30,9 @@ async def get_status(request: web.Request) -> StatusReport:
             SourceStatus(source=s, health=healths.get(s.key) or SourceHealth(key=s.key))
             for s in library.sources()
         ],
-        refresh=refresher_of(request).progress,
+        refresh=progress,
         schedule=request.app[SCHEDULE](),
-        model=ModelState(),  # the briefing issue loads a model; until then there is none
+        model=model_state(library),
     )
 
 

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from .base import Generation, GenerationRequest, ModelBackend
+from .base import Generation, GenerationRequest, ModelBackend, ModelUnavailable
 from .local import LocalModel
 from .openai_compat import OpenAICompatibleModel
 
@@ -46,6 +46,8 @@ class ModelManager:
         self._idle_timer: asyncio.TimerHandle | None = None
         self._unloading: asyncio.Task[None] | None = None
         self._last_used = time.monotonic()
+        self._loading = False
+        self.load_error: str | None = None  # why the last load failed; cleared by the next that succeeds
 
     @classmethod
     def from_settings(cls, settings: ModelSettings) -> ModelManager:
@@ -64,6 +66,14 @@ class ModelManager:
         return self.backend.loaded
 
     @property
+    def state(self) -> Literal["not loaded", "loading", "ready", "failed"]:
+        if self.backend.loaded:
+            return "ready"
+        if self._loading:
+            return "loading"
+        return "failed" if self.load_error is not None else "not loaded"
+
+    @property
     def busy(self) -> bool:
         return self._lock.locked()
 
@@ -73,7 +83,15 @@ class ModelManager:
     async def load(self) -> None:
         """Load now (the first generation would anyway); raises ModelUnavailable naming file and reason."""
         async with self._lock:
-            await self._off_loop(self.backend.load)
+            self._loading = True
+            try:
+                await self._off_loop(self.backend.load)
+            except ModelUnavailable as exc:
+                self.load_error = str(exc)
+                raise
+            finally:
+                self._loading = False
+            self.load_error = None
             self._touch()
 
     async def generate(
