@@ -140,26 +140,51 @@ async def match_page(request: web.Request, *, body: MatchRequest) -> MatchRespon
 # ---- what the radar says of a listing's papers already in the store ----
 
 
+@dataclass(frozen=True, slots=True)
+class ListedPaper:
+    """A stored arXiv paper as a listing page asks for it: its text's fingerprint and the radar's match."""
+
+    id: str  # bare arXiv id
+    categories: list[str]
+    fingerprint: str
+    match: RadarMatch | None
+
+
+def _listed(cards: DayCards, radar: DayRadar, weights: dict[str, float]) -> list[ListedPaper]:
+    listed = []
+    for card, sighting in zip(cards.papers, radar.sightings, strict=True):
+        bare = card.id.removeprefix("arxiv:")
+        if bare == card.id:
+            continue
+        match = None
+        if sighting.hits:
+            why = score_hits(sighting.hits, weights).explain()
+            match = RadarMatch(
+                id=bare, paper_id=card.id, score=sighting.score, known=True, hits=sighting.hits, why=why
+            )
+        fingerprint = text_fingerprint(card.title, card.abstract, card.authors)
+        listed.append(ListedPaper(bare, card.categories, fingerprint, match))
+    return listed
+
+
 async def listing_radar(request: web.Request, *, query: ListingQuery) -> ListingRadar:
     """The store's arXiv papers of the category over the latest days, newest first, each with its text's
-    fingerprint, and the radar's matches among them (the day views the cards route builds, so cached)."""
+    fingerprint, and the radar's matches among them. Both are kept with the day's radar view the cards
+    route builds, so a listing page asks for them again at the cost of the category test alone."""
     shelf = shelf_of(request)
     matcher, _ = await _radar(request)
     answer = ListingRadar(papers={}, matches=[], rules=len(matcher.rules))
     for day in (await shelf.summary()).days[: query.days]:
         cards = await shelf.day(day)
         radar = await day_radar(request, cards, required=True)
-        for card, sighting in zip(cards.papers, radar.sightings, strict=True):
-            bare = card.id.removeprefix("arxiv:")
-            if bare == card.id or bare in answer.papers or not in_category(card.categories, query.category):
+        if radar.listed is None:  # the first listing page since the day, the rules or the dismissals changed
+            radar.listed = await asyncio.to_thread(_listed, cards, radar, matcher.weights)
+        for listed in radar.listed:
+            if listed.id in answer.papers or not in_category(listed.categories, query.category):
                 continue
-            answer.papers[bare] = text_fingerprint(card.title, card.abstract, card.authors)
-            if sighting.hits:
-                why = score_hits(sighting.hits, matcher.weights).explain()
-                match = RadarMatch(
-                    id=bare, paper_id=card.id, score=sighting.score, known=True, hits=sighting.hits, why=why
-                )
-                answer.matches.append(match)
+            answer.papers[listed.id] = listed.fingerprint
+            if listed.match is not None:
+                answer.matches.append(listed.match)
     return answer
 
 
@@ -193,6 +218,7 @@ class DayRadar:
 
     sightings: list[Sighting]
     json: list[bytes]
+    listed: list[ListedPaper] | None = None  # its arXiv papers for /radar/listing, made when first asked
 
     def ranked(self, positions: Sequence[int]) -> list[int]:
         return ranked(self.sightings, positions)
