@@ -175,7 +175,6 @@ class CardShelf:
     async def _rebuild(self) -> None:
         while self._stale_days is None or self._stale_days:
             stale, self._stale_days = self._stale_days, set()
-            self._summary_building = None
             summary = await self._build_summary()
             if summary.latest_day is not None and summary.latest_day not in self._days:
                 await self._build_day(summary.latest_day)  # a refresh's new day: ready before it is asked for
