@@ -44,7 +44,7 @@ from aiohttp import web
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
-from academichub.store import PaperStore, StoreError
+from academichub.store.paper_store import PaperStore, StoreError
 from ingest import FIRST_FEED_DAY, arxiv_feed, build_store  # bench/ingest.py: the same synthetic papers
 
 SIDECAR = Path(__file__).parents[1] / "sidecar"

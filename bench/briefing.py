@@ -42,12 +42,12 @@ from academichub.briefing.select import select_papers
 from academichub.briefing.themes import group_themes
 from academichub.briefing.writer import REPEAT_PENALTY, SEED, TEMPERATURE, THEME_TOKENS
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config
-from academichub.jobs import ingest_recordings
+from academichub.ingest.jobs import ingest_recordings
 from academichub.llm.base import Generation, GenerationRequest
 from academichub.llm.local import LocalModel
 from academichub.llm.manager import ModelManager
 from academichub.paths import Paths, seed_day_dir
-from academichub.store import PaperStore
+from academichub.store.paper_store import PaperStore
 
 TOKEN = "bench-token-0123456789"
 

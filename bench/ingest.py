@@ -46,9 +46,9 @@ from xml.sax.saxutils import escape
 
 import feedparser
 
+from academichub.ingest.sources import parse_feed
 from academichub.models import Paper, Source, SourceKind
-from academichub.sources import parse_feed
-from academichub.store import PaperStore
+from academichub.store.paper_store import PaperStore
 
 PER_DAY = 1000
 FEED_ITEMS = 1000

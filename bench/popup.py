@@ -37,7 +37,7 @@ from playwright.async_api import Page, async_playwright  # noqa: E402
 
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config  # noqa: E402
 from academichub.paths import Paths  # noqa: E402
-from academichub.store import PaperStore  # noqa: E402
+from academichub.store.paper_store import PaperStore  # noqa: E402
 from ingest import build_store  # noqa: E402
 
 

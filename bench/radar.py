@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from academichub.ingest.sources import parse_feed
 from academichub.paths import seed_day_dir
 from academichub.radar import RadarMatcher, RadarRule, score_hits
-from academichub.sources import parse_feed
 
 FIXTURE_FEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "feeds"
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .cards import format_cards, matches_source, number_cards, order_papers
 from .paths import Paths, seed_day_dir
 from .radar import (
     RadarBook,
@@ -26,9 +25,10 @@ from .radar import (
     paper_key,
 )
 from .radar.view import format_radar_cards, radar_cards
+from .store.cards import format_cards, matches_source, number_cards, order_papers
 
 if TYPE_CHECKING:
-    from .service import Runtime
+    from .service.process import Runtime
 
 
 def _paths(args: argparse.Namespace) -> Paths:
@@ -43,7 +43,7 @@ def _day(text: str) -> dt.date:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .jobs import fetch_configured, ingest_recordings
+    from .ingest.jobs import fetch_configured, ingest_recordings
 
     paths = _paths(args)
     if args.from_dir:
@@ -55,7 +55,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .store import PaperStore, StoreError
+    from .store.paper_store import PaperStore, StoreError
 
     paths = _paths(args)
     radar_only = getattr(args, "radar", False)
@@ -65,7 +65,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
             papers = store.day(day) if day else []
     except StoreError:
         # The running service owns the store: ask it instead.
-        from .client import ServiceClient
+        from .service.client import ServiceClient
 
         client = ServiceClient.find(paths)
         if client is None:
@@ -209,7 +209,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         elif event.event == "notice":
             print(f"academichub: {event.text}", file=sys.stderr)
 
-    from .store import StoreError
+    from .store.paper_store import StoreError
 
     paths = _paths(args)
     try:
@@ -220,7 +220,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         except StoreError:
             # The running service owns the store (and has the model loaded): ask it instead.
             from .briefing.day import brief_through_service
-            from .client import ServiceClient
+            from .service.client import ServiceClient
 
             client = ServiceClient.find(paths)
             if client is None:
@@ -245,7 +245,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_daily(args: argparse.Namespace) -> int:
     """The morning run: bring the sources up to date, brief the day with the model, then show its cards."""
-    from .jobs import fetch_configured, ingest_recordings
+    from .ingest.jobs import fetch_configured, ingest_recordings
 
     paths = _paths(args)
     if args.offline:
@@ -260,7 +260,7 @@ def cmd_daily(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from .sources.catalogue import CATALOGUE, search_catalogue
+    from .ingest.sources.catalogue import CATALOGUE, search_catalogue
 
     found = search_catalogue(args.search) if args.search else list(CATALOGUE.values())
     if args.json:
@@ -273,8 +273,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .health import HealthBook
-    from .store import PaperStore
+    from .ingest.health import HealthBook
+    from .store.paper_store import PaperStore
 
     paths = _paths(args)
     with PaperStore(paths.papers) as store:
@@ -297,7 +297,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .service import ServiceError, serve
+    from .service.process import ServiceError, serve
 
     def ready(runtime: Runtime, token: str) -> None:
         print(f"AcademicHub serving {runtime.url} (pid {runtime.pid}); stop with Ctrl-C", flush=True)
@@ -311,7 +311,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from .service import load_or_create_token
+    from .service.process import load_or_create_token
 
     print(load_or_create_token(_paths(args)))
     return 0
@@ -321,7 +321,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from .service import OfflineFetcher, ServiceError, prepare_demo, serve
+    from .service.process import OfflineFetcher, ServiceError, prepare_demo, serve
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
 
@@ -351,7 +351,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_install_native_host(args: argparse.Namespace) -> int:
-    from .native_install import InstallError, chosen_browsers, install, install_into
+    from .service.native_install import InstallError, chosen_browsers, install, install_into
 
     try:
         if args.dir:
@@ -372,7 +372,7 @@ def cmd_install_native_host(args: argparse.Namespace) -> int:
 
 
 def cmd_uninstall_native_host(args: argparse.Namespace) -> int:
-    from .native_install import InstallError, chosen_browsers, uninstall, uninstall_from
+    from .service.native_install import InstallError, chosen_browsers, uninstall, uninstall_from
 
     try:
         removed = uninstall_from(args.dir) if args.dir else uninstall(chosen_browsers(args.browser))

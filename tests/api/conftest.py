@@ -10,9 +10,9 @@ import pytest
 from served import SEED_SOURCES, SeedFacts, Sidecar, start_sidecar
 
 from academichub.config import Config, RefreshSettings, save_config
-from academichub.jobs import ingest_recordings
+from academichub.ingest.jobs import ingest_recordings
 from academichub.paths import Paths, seed_day_dir
-from academichub.store import PaperStore
+from academichub.store.paper_store import PaperStore
 
 
 @pytest.fixture(scope="session")

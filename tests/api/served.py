@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from academichub.api import LISTENING, create_app
 from academichub.api.context import LIBRARY, REFRESHER
 from academichub.api.library import Library
-from academichub.api.refresher import Refresher
-from academichub.fetcher import Fetcher
+from academichub.ingest.fetcher import Fetcher
 from academichub.paths import Paths
+from academichub.service.refresher import Refresher
 
 TOKEN = "test-token-0123456789"
 SEED_SOURCES = ["arxiv:cs.AI", "arxiv:quant-ph", "nature"]

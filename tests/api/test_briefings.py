@@ -14,7 +14,7 @@ import pytest
 from served import TOKEN, Sidecar
 
 from academichub.api.briefings import _MODELS
-from academichub.api_models import CardPage, StatusReport
+from academichub.api.models import CardPage, StatusReport
 from academichub.briefing.day import NoPapers, brief_through_service
 from academichub.briefing.model import Briefing, BriefingEvent
 from academichub.config import ModelSettings

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from served import SeedFacts, Sidecar
 
-from academichub.api_models import CardPage, DayList
-from academichub.cards import matches_source
+from academichub.api.models import CardPage, DayList
 from academichub.cli import main
 from academichub.models import Paper
+from academichub.store.cards import matches_source
 
 
 async def _page(sidecar: Sidecar, **query: object) -> CardPage:

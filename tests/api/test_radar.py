@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 import pytest
 from served import Sidecar
 
+from academichub.api.models import CardPage
 from academichub.api.radar_models import DismissalList, ListingRadar, MatchResponse
-from academichub.api_models import CardPage
 from academichub.cli import main
 from academichub.radar import RadarRule, RuleList
 from academichub.radar.fingerprint import text_fingerprint

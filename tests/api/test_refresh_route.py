@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from served import Sidecar, start_sidecar
 
-from academichub.api_models import RefreshEvent, RefreshStarted, StatusReport
+from academichub.api.models import RefreshEvent, RefreshStarted, StatusReport
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
 from feed_server import SEED_DAY, FeedServer, recorded, slow

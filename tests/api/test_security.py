@@ -8,7 +8,7 @@ import pytest
 from served import TOKEN, Sidecar
 
 from academichub.api import route_table
-from academichub.api_models import ErrorBody
+from academichub.api.models import ErrorBody
 
 ENDPOINTS = sorted(
     {

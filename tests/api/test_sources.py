@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from served import Sidecar
 
-from academichub.api_models import OpmlImportReport, SourceList
+from academichub.api.models import OpmlImportReport, SourceList
 from academichub.config import load_config
+from academichub.ingest.opml import sources_to_opml
 from academichub.models import Source
-from academichub.opml import sources_to_opml
 
 
 async def _keys(sidecar: Sidecar) -> list[str]:

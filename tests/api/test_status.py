@@ -8,7 +8,7 @@ from served import SeedFacts, Sidecar
 
 from academichub import __version__
 from academichub.api.context import REFRESHER, SHELF
-from academichub.api_models import StatusReport
+from academichub.api.models import StatusReport
 from academichub.models import HealthState, Paper
 
 

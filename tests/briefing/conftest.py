@@ -10,12 +10,12 @@ import pytest
 
 from academichub.briefing.day import brief_day, day_cards
 from academichub.briefing.model import Briefing, BriefingEvent
+from academichub.ingest.refresh import ingest_directory
 from academichub.llm.local import LocalModel
 from academichub.llm.manager import ModelManager
 from academichub.models import Card
 from academichub.paths import Paths
-from academichub.refresh import ingest_directory
-from academichub.store import PaperStore
+from academichub.store.paper_store import PaperStore
 
 
 @dataclass

@@ -18,8 +18,8 @@ from playwright.async_api import BrowserContext, Page, Playwright, Route, Worker
 
 from academichub.cli import main as academichub_main
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config
-from academichub.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into, uninstall_from
 from academichub.paths import Paths
+from academichub.service.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into, uninstall_from
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -12,9 +12,9 @@ import pytest
 from browser_harness import ExtensionBrowser, LibraryDir, make_library, stop_sidecar, use_host
 from playwright.async_api import expect
 
-from academichub.health import HealthBook
+from academichub.ingest.health import HealthBook
+from academichub.ingest.sources import parse_feed
 from academichub.models import HealthState, SourceHealth
-from academichub.sources import parse_feed
 from feed_server import FeedServer, recorded
 
 SEED_DAY = Path(__file__).resolve().parents[2] / "sidecar" / "academichub" / "data" / "seed-day"

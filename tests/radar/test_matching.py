@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
+from academichub.ingest.sources import parse_feed
 from academichub.models import Paper, RadarHit
 from academichub.radar import RadarMatcher, RadarRule
 from academichub.radar.folding import fold
-from academichub.sources import parse_feed
 
 
 def paper(

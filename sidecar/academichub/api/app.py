@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from ..api_models import ScheduleState
-from ..fetcher import Fetcher
+from ..ingest.fetcher import Fetcher
+from ..service.card_shelf import CardShelf
+from ..service.refresher import Refresher
 from . import briefings, catalogue, export, papers, radar, refresh, settings, sources, status
-from .card_shelf import CardShelf
 from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
 from .library import Library
+from .models import ScheduleState
 from .openapi import build_openapi
 from .parsing import ProcessParser
-from .refresher import Refresher
 from .routing import RouteTable
 from .security import MAX_BODY, error_bodies, host_guard, origin_guard, token_guard
 

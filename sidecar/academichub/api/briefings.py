@@ -16,13 +16,13 @@ from weakref import WeakKeyDictionary
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..api_models import ModelState
 from ..briefing.day import brief_day
 from ..briefing.model import BriefingEvent, Language
 from ..config import ModelSettings
 from ..llm.manager import ModelManager, backend_for
 from .context import LIBRARY, library_of, shelf_of
 from .library import Library
+from .models import ModelState
 from .radar import day_radar
 from .routing import ApiError, Route, RouteTable
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..ingest.sources.catalogue import search_catalogue
 from ..models import Source
-from ..sources.catalogue import search_catalogue
 from .routing import Route, RouteTable
 
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from ..api_models import ScheduleState
-from .card_shelf import CardShelf
+from ..service.card_shelf import CardShelf
+from ..service.refresher import Refresher
 from .library import Library
-from .refresher import Refresher
+from .models import ScheduleState
 
 LIBRARY = web.AppKey("library", Library)
 SHELF = web.AppKey("shelf", CardShelf)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..api_models import ExportRequest
-from ..export import FORMATS
+from ..store.export import FORMATS
 from .context import library_of
+from .models import ExportRequest
 from .routing import ApiError, Route, RouteTable
 
 

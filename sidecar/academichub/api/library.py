@@ -15,11 +15,11 @@ from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from ..config import Config, load_config, save_config
-from ..health import HealthBook
+from ..ingest.health import HealthBook
+from ..ingest.sources.catalogue import find_source
 from ..models import Source
 from ..paths import Paths
-from ..sources.catalogue import find_source
-from ..store import PaperStore
+from ..store.paper_store import PaperStore
 from .sse import EventBus
 
 T = TypeVar("T")

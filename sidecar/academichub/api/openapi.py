@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from .. import __version__
-from ..api_models import ErrorBody
+from .models import ErrorBody
 from .routing import API, Route
 
 REF = "#/components/schemas/{model}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..api_models import CardPage, CardsQuery, DayList
 from ..models import Paper
-from .card_shelf import page_json
+from ..service.card_shelf import page_json
 from .context import library_of, shelf_of
+from .models import CardPage, CardsQuery, DayList
 from .radar import day_radar
 from .routing import ApiError, PathParam, Route, RouteTable
 

@@ -16,8 +16,8 @@ import multiprocessing
 import os
 import threading
 
+from ..ingest.sources import parse_feed
 from ..models import ParsedFeed, Source
-from ..sources import parse_feed
 
 
 def _warm() -> None:

@@ -37,7 +37,7 @@ from ..radar.fingerprint import text_fingerprint
 from ..radar.matching import in_category
 from ..radar.rules import RadarSnapshot
 from ..radar.view import Sighting, ranked, sight
-from .card_shelf import DayCards
+from ..service.card_shelf import DayCards
 from .context import library_of, shelf_of
 from .library import Library
 from .radar_models import (

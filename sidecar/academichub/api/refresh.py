@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..api_models import RefreshEvent, RefreshStarted
 from .context import library_of, refresher_of
+from .models import RefreshEvent, RefreshStarted
 from .routing import Route, RouteTable
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from ..api_models import ErrorBody
+from .models import ErrorBody
 
 API = "/api/v1"
 

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ..api_models import ErrorBody
+from .models import ErrorBody
 from .routing import ApiError, json_response
 
 log = logging.getLogger("academichub.api")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..api_models import OpmlImport, OpmlImportReport, SourceAdd, SourceList
 from ..config import ConfigError
+from ..ingest.opml import OpmlError, feeds_from_opml, sources_to_opml
 from ..models import Source
-from ..opml import OpmlError, feeds_from_opml, sources_to_opml
 from .context import library_of
 from .library import Library, resolve_source
+from .models import OpmlImport, OpmlImportReport, SourceAdd, SourceList
 from .routing import ApiError, PathParam, Route, RouteTable
 
 

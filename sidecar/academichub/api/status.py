@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import __version__
-from ..api_models import SourceStatus, StatusReport
 from ..models import SourceHealth
 from .briefings import model_state
 from .context import SCHEDULE, library_of, refresher_of, shelf_of
+from .models import SourceStatus, StatusReport
 from .routing import Route, RouteTable
 
 OPENAPI = web.AppKey("openapi", bytes)

@@ -14,10 +14,10 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cards import number_cards, order_papers
 from ..llm.manager import ModelManager
 from ..models import Card, Paper
 from ..paths import Paths
+from ..store.cards import number_cards, order_papers
 from .cache import BriefingCache, briefing_key
 from .digest import DigestBook
 from .model import Briefing, BriefingEvent, Language
@@ -111,7 +111,7 @@ async def brief_stored_day(
 ) -> Briefing:
     """For the CLI: open the store and the configured model, brief the day (default: the latest), close."""
     from ..config import load_config
-    from ..store import PaperStore
+    from ..store.paper_store import PaperStore
 
     def read() -> tuple[dt.date | None, list[Paper]]:
         with PaperStore(paths.papers) as store:

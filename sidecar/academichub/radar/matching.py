@@ -31,8 +31,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import TypeAdapter
 
-from ..cards import matches_source
 from ..models import RadarHit
+from ..store.cards import matches_source
 from .folding import Folded, fold
 from .rules import RadarRule
 from .terms import AuthorName, Term, name_words, parse_author, parse_term

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from tinydb import Query, TinyDB
 
-from ..sources.ids import arxiv_id_from
-from ..storage import AtomicJSONStorage
+from ..ingest.sources.ids import arxiv_id_from
+from ..store.storage import AtomicJSONStorage
 from .terms import TermError, parse_author, parse_term
 
 FILE = "radar.json"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..cards import format_card, order_papers
 from ..models import Card, Paper, RadarHit
+from ..store.cards import format_card, order_papers
 from .matching import RadarMatcher
 from .scoring import explain, score_hits
 

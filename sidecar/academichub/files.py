@@ -1,0 +1,87 @@
+"""The user's files: written whole or not at all, and changed by one process at a time.
+
+Every file AcademicHub writes outside the paper store's shards (radar rules, config, library, stars, token,
+caches, resume markers, native-host manifests) goes through here, so two rules hold everywhere:
+- a write goes to a temporary file with a name of its own (two processes never share one), is fsynced, then
+  renamed over the target, and the rename is made durable: a crash or a full disk leaves the old file or the
+  new one, never a mix and never an empty file;
+- a read-modify-write of a file two processes can change (the CLI while the service runs) happens inside a
+  cross-process lock (`flock` on a sibling `.lock` file), so no change is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX keeps the directory entry in the directory's own data)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes | str, *, mode: int = PRIVATE_FILE, durable: bool = True) -> None:
+    """Replace `path` with `data` atomically, through a temporary file of its own, never left behind."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), mode)
+            out.write(payload)
+            out.flush()
+            if durable:
+                os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def atomic_write_json(path: Path, value: Any, *, mode: int = PRIVATE_FILE, durable: bool = True) -> None:
+    atomic_write(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n", mode=mode, durable=durable)
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.lock")
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, shared: bool = False) -> Iterator[None]:
+    """Hold the cross-process lock that guards `path` (exclusive, or shared for a consistent read)."""
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def update_json(path: Path, change: Callable[[Any], T], *, default: Callable[[], Any]) -> T:
+    """Read `path` (or `default()` when it does not exist), let `change` edit the value in place and return a
+    result, and write the value back: all inside the file's lock, so concurrent updates all land."""
+    with locked(path):
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            value = default()
+        result = change(value)
+        atomic_write_json(path, value)
+        return result
