@@ -49,9 +49,11 @@ function askHost() {
     });
     port.onDisconnect.addListener(() => {
       clearTimeout(timer);
-      const reason = chrome.runtime.lastError?.message ?? "the native host closed";
-      // Chromium's words when no host manifest names this extension.
-      const code = /not found|forbidden|not allowed/i.test(reason) ? ErrorCode.HOST_MISSING : ErrorCode.SIDECAR_DOWN;
+      // Chromium says why in runtime.lastError, Firefox in the port's own `error`.
+      const reason = (port.error ?? chrome.runtime.lastError)?.message ?? "the native host closed";
+      // Chromium's and Firefox's words when no host manifest names this extension.
+      const missing = /not found|forbidden|not allowed|no such native application/i.test(reason);
+      const code = missing ? ErrorCode.HOST_MISSING : ErrorCode.SIDECAR_DOWN;
       reject(new SidecarError(code, reason));
     });
     port.postMessage({ type: "connect" });
