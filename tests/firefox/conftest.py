@@ -11,12 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-if not Path("/usr/bin/firefox-esr").exists():
-    pytest.skip(
-        "the Firefox tests need Debian's firefox-esr (apt-get install firefox-esr)", allow_module_level=True
-    )
-
 from firefox_harness import (
     LISTING_PATH,
     ArxivStandIn,

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-with warnings.catch_warnings():  # mozrunner, which marionette_driver imports, still imports telnetlib
-    warnings.filterwarnings("ignore", "'telnetlib' is deprecated", DeprecationWarning)
+with warnings.catch_warnings():  # what marionette_driver imports still uses telnetlib and distro's old API
+    warnings.simplefilter("ignore", DeprecationWarning)
     from marionette_driver.addons import Addons
     from marionette_driver.marionette import Marionette
     from marionette_driver.wait import Wait

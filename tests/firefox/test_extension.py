@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from firefox_harness import (
+    FIREFOX,
     LISTING_PATH,
     POPUP,
     ArxivStandIn,
@@ -18,6 +19,10 @@ from firefox_harness import (
     running_sidecar,
     stop_sidecar,
     wait_for,
+)
+
+pytestmark = pytest.mark.skipif(
+    not Path(FIREFOX).exists(), reason=f"the Firefox tests need Debian's firefox-esr at {FIREFOX}"
 )
 
 CARDS_READY = "return document.querySelector('#cards')?.getAttribute('aria-busy') === 'false'"
@@ -55,7 +60,7 @@ def test_the_popup_shows_the_seed_day_from_the_sidecar_the_native_host_started(
     firefox: FirefoxExtension, library: Library
 ) -> None:
     firefox.open_page(POPUP)
-    firefox.until(CARDS_READY, what="the popup's cards")
+    firefox.until(CARDS_READY, timeout=60, what="the popup's cards (the host starts the sidecar)")
     expected = [
         {"number": f"{card['n']:02d}.", "id": card["id"], "title": card["title"]} for card in library.cards
     ]
@@ -112,7 +117,9 @@ def test_without_a_native_host_the_popup_says_how_to_install_it_and_recovers_onc
         run_cli("--data-dir", str(library.path), "install-native-host", "--browser", "firefox")
     firefox.evaluate(f"{notice}.querySelector('button.retry').click()")
     firefox.until(
-        "return document.querySelectorAll('#cards > article').length > 0", what="the cards after trying again"
+        "return document.querySelectorAll('#cards > article').length > 0",
+        timeout=60,
+        what="the cards after trying again (the host starts the sidecar)",
     )
     assert wait_for(lambda: running_sidecar(library.path), what="the sidecar the host started again")
     firefox.close_tab()
