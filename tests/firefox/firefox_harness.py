@@ -34,8 +34,8 @@ with warnings.catch_warnings():  # what marionette_driver imports still uses tel
     from marionette_driver.wait import Wait
 
 from academichub.cli import main as academichub_main
-from academichub.service.native_install import GECKO_ID
 from academichub.paths import Paths
+from academichub.service.native_install import GECKO_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 FIREFOX = "/usr/bin/firefox-esr"
