@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from firefox_harness import (
+    ABSTRACT_PATH,
     LISTING_PATH,
     ArxivStandIn,
     FirefoxExtension,
@@ -68,9 +69,11 @@ def home(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def arxiv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArxivStandIn]:
-    server = ArxivStandIn(
-        tmp_path_factory.mktemp("arxiv"), {LISTING_PATH: PAGES / "arxiv_list_cs.AI_new.html"}
-    )
+    pages = {
+        LISTING_PATH: PAGES / "arxiv_list_cs.AI_new.html",
+        ABSTRACT_PATH: PAGES / "arxiv_abs_2606.18186.html",
+    }
+    server = ArxivStandIn(tmp_path_factory.mktemp("arxiv"), pages)
     yield server
     server.close()
 

@@ -42,7 +42,9 @@ FIREFOX = "/usr/bin/firefox-esr"
 EXTENSION_UUID = "5f0c8d2e-3b7a-4c1e-9d6f-a1b2c3d4e5f6"
 POPUP = "extension/popup/popup.html"
 ARXIV_HOST = "arxiv.org"
-LISTING_PATH = "/list/cs.AI/new"  # the recorded cs.AI listing, at its address on arxiv.org
+# The recorded pages, at their addresses on arxiv.org.
+LISTING_PATH = "/list/cs.AI/new"
+ABSTRACT_PATH = "/abs/2606.18186"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The extension in a real Firefox (Debian's ESR): the popup shows the seed day's numbered cards from the
-sidecar the native host started, the arXiv overlay marks the radar's matches on a recorded listing, and
-without a native host the popup says how to install one, then recovers once it is installed."""
+sidecar the native host started, the arXiv overlay marks the radar's matches on a recorded listing and
+abstract page, and without a native host the popup says how to install one, then recovers once it is
+installed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from firefox_harness import (
+    ABSTRACT_PATH,
     FIREFOX,
     LISTING_PATH,
     POPUP,
@@ -97,6 +99,20 @@ def test_the_overlay_marks_the_radar_matches_on_an_arxiv_listing(
         "return document.querySelector('#academichub-panel .academichub-panel-toggle').textContent"
     )
     assert toggle == "AcademicHub · 4 radar matches"
+    firefox.close_tab()
+
+
+def test_the_overlay_marks_the_paper_on_its_abstract_page(
+    firefox: FirefoxExtension, arxiv: ArxivStandIn
+) -> None:
+    firefox.open_tab(arxiv.url(ABSTRACT_PATH))
+    firefox.until("return document.querySelector('#abs > .academichub-entry')", what="the overlay's mark")
+    assert firefox.evaluate(
+        """const marker = document.querySelector('#abs > .academichub-entry');
+           return [marker.querySelector('.academichub-badge').textContent,
+                   [...document.querySelectorAll('h1.title mark')].map(m => m.textContent),
+                   [...document.querySelectorAll('blockquote.abstract mark')].map(m => m.textContent)];"""
+    ) == ["diffusion policies", ["Diffusion Policies"], ["diffusion policies"] * 2]
     firefox.close_tab()
 
 
