@@ -1,7 +1,8 @@
 // The options page: sources, radar rules, the model and the refresh schedule, each saved through the
-// sidecar's API (via the service worker, like every call).
+// sidecar's API (via the service worker, like every call); and notifications, a setting of this browser.
 import "../shared/protocol.js";
 import { localize, t } from "../shared/i18n.js";
+import { notifySection } from "./notify-section.js";
 import { radarSection } from "./radar-section.js";
 import { settingsSection } from "./settings-section.js";
 import { sourcesSection } from "./sources-section.js";
@@ -11,6 +12,7 @@ const P = globalThis.AcademicHubProtocol;
 localize();
 
 const sections = [sourcesSection(), radarSection(), settingsSection()];
+notifySection().load(); // the browser's own setting: shown whether or not the sidecar runs
 
 async function start() {
   const state = document.querySelector("#sidecar-state");

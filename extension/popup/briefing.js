@@ -1,10 +1,12 @@
 // The day's briefing above the cards, streamed as the sidecar writes it (POST /api/v1/briefings, Server-Sent
 // Events: `progress`, `text` previews, checked `section`s, a `notice`, then the whole `briefing`). Every
 // card number it cites, [03], is a link to that card. The model's words are text: they go in through
-// textContent, never as markup. A sidecar without briefings leaves the slot empty.
+// textContent, never as markup, their formulas (a title quoted with its TeX) typeset by KaTeX like the cards'.
+// A sidecar without briefings leaves the slot empty.
 import "../shared/protocol.js";
 import { el } from "../shared/dom.js";
 import { t, uiLanguage } from "../shared/i18n.js";
+import { setTexText } from "../shared/tex.js";
 
 const P = globalThis.AcademicHubProtocol;
 let current = null; // the stream of the day shown; a new day closes it
@@ -24,7 +26,7 @@ function citation(n, onCite) {
 
 // "Text. [03, 07]": the sentence, then its citations as links.
 function statement(tag, { text, cites }, onCite) {
-  const node = el(tag, { text });
+  const node = setTexText(el(tag), text);
   if (cites?.length) {
     node.append(" [");
     cites.forEach((n, i) => {
@@ -38,13 +40,13 @@ function statement(tag, { text, cites }, onCite) {
 
 function themeBlock(theme, onCite) {
   return el("div", { className: "briefing-theme" }, [
-    el("h4", { text: theme.title }),
+    setTexText(el("h4"), theme.title),
     ...theme.statements.map((s) => statement("p", s, onCite)),
   ]);
 }
 
 function render(body, briefing, onCite) {
-  const parts = [el("h3", { text: briefing.headline })];
+  const parts = [setTexText(el("h3"), briefing.headline)];
   parts.push(...briefing.overview.map((s) => statement("p", s, onCite)));
   parts.push(...briefing.themes.map((theme) => themeBlock(theme, onCite)));
   if (briefing.links.length) {
@@ -57,8 +59,7 @@ function render(body, briefing, onCite) {
         "ol",
         {},
         briefing.read_first.map((pick) => {
-          const item = el("li", {}, [citation(pick.card, onCite), ` ${pick.title} — ${pick.why}`]);
-          return item;
+          return el("li", {}, [citation(pick.card, onCite), setTexText(el("span"), ` ${pick.title} — ${pick.why}`)]);
         }),
       ),
     );
@@ -96,7 +97,7 @@ export function showBriefing(section, day, onCite) {
       preview.remove();
       preview.textContent = "";
       if (data.theme) finished.push(themeBlock(data.theme, onCite));
-      else if (data.headline) finished.unshift(el("h3", { text: data.headline }));
+      else if (data.headline) finished.unshift(setTexText(el("h3"), data.headline));
       for (const s of data.statements ?? []) finished.push(statement("p", s, onCite));
       body.replaceChildren(...finished);
     } else if (event === "notice") {

@@ -4,9 +4,11 @@
 //   Quasilinear Equivalence Checking for Detector Error Models
 //   Authors: ...
 //   <abstract, folded to a few lines>
-// Every field is feed text and goes in through textContent; a link only when it is http(s).
+// Every field is feed text and goes in through textContent (the title's and the abstract's formulas through
+// KaTeX, extension/shared/tex.js); a link only when it is http(s).
 import { el, safeUrl } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
+import { setTexText } from "../shared/tex.js";
 
 export const cardNumber = (n) => `${String(n).padStart(2, "0")}.`;
 
@@ -45,8 +47,8 @@ export function renderCard(card, { read, starred, setSize }) {
 
   const title = el("h2", { className: "card-title", attrs: { id: titleId } }, [
     paperUrl
-      ? el("a", { text: card.title, attrs: { href: paperUrl, target: "_blank", rel: "noopener noreferrer" } })
-      : el("span", { text: card.title }),
+      ? setTexText(el("a", { attrs: { href: paperUrl, target: "_blank", rel: "noopener noreferrer" } }), card.title)
+      : setTexText(el("span"), card.title),
   ]);
 
   const authors = card.authors?.length
@@ -58,7 +60,7 @@ export function renderCard(card, { read, starred, setSize }) {
     : null; // no line at all, never "Unknown Author"
 
   const abstract = card.abstract
-    ? el("p", { className: "card-abstract folded", text: card.abstract, attrs: { id: abstractId } })
+    ? setTexText(el("p", { className: "card-abstract folded", attrs: { id: abstractId } }), card.abstract)
     : null;
 
   const actions = el("div", { className: "card-actions" }, [

@@ -4,7 +4,9 @@
 (() => {
   // What fills the popup's first screen and a little more; the rest loads as the reader scrolls.
   const limit = 20;
-  const day = new URLSearchParams(location.search).get("day");
+  const params = new URLSearchParams(location.search);
+  const day = params.get("day");
   const query = day ? { offset: 0, limit, day } : { offset: 0, limit };
+  if (params.get("view") === "radar") query.radar = true; // opened from a notification of new matches
   globalThis.AcademicHubFirstCards = { limit, reply: globalThis.AcademicHubProtocol.api("GET", "/cards", { query }) };
 })();

@@ -49,6 +49,11 @@ export function quietDay(latestDay) {
   ]);
 }
 
+// The last refresh failed as a whole (its sources' own failures are failingSources): no notification came.
+export function refreshFailed(error) {
+  return notice("refresh-failed", [el("p", { text: t("lastRefreshFailed", [error || t("unknownReason")]) })]);
+}
+
 // One line per failing source; past two, a summary line with the reasons folded underneath.
 export function failingSources(statuses) {
   const lines = statuses.map(({ source, health }) =>

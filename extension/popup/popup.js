@@ -3,6 +3,7 @@
 // through the service worker (extension/shared/protocol.js).
 import "../shared/protocol.js";
 import { localize, longDay, t } from "../shared/i18n.js";
+import { copyAsTex } from "../shared/tex.js";
 import { showBriefing } from "./briefing.js";
 import { renderCard, setRead, setStarred, setUnfolded } from "./card-view.js";
 import { bindKeys } from "./keyboard.js";
@@ -15,9 +16,10 @@ const PAGE = 50;
 // first-cards.js asked for the first page before this module and its imports loaded.
 const { limit: FIRST_PAGE, reply: firstPage } = globalThis.AcademicHubFirstCards;
 
+const params = new URLSearchParams(location.search);
 const state = {
-  day: new URLSearchParams(location.search).get("day"), // null: the latest day with papers
-  filter: { kind: "all" },
+  day: params.get("day"), // null: the latest day with papers
+  filter: { kind: params.get("view") === "radar" ? "radar" : "all" }, // view=radar: from a notification
   q: "",
   total: 0,
   loaded: 0,
@@ -48,6 +50,7 @@ const search = $("#search");
 const tabs = $("#tabs");
 
 localize();
+copyAsTex(document); // a copied title or abstract gives its formulas' TeX, not KaTeX's two renderings
 
 function markFirstCards() {
   // For bench/popup.py: when the first cards were on screen, in ms since the popup began to load
@@ -161,6 +164,7 @@ function renderNotices(status) {
   else if (!status.papers) found.push(notices.noPapersYet());
   const quiet = status.sources.filter(({ health }) => health.state === "quiet");
   if (quiet.length && (!state.day || state.day === status.latest_day)) found.push(notices.quietDay(status.latest_day));
+  if (status.refresh.state === "failed" || status.refresh.error) found.push(notices.refreshFailed(status.refresh.error));
   const failing = status.sources.filter(({ health }) => health.state === "failing");
   if (failing.length) found.push(notices.failingSources(failing));
   setNotices(...found);
@@ -183,12 +187,16 @@ async function loadDays() {
 
 // ---- actions ----
 
-function selectTab(tab) {
+function showTab(tab) {
   for (const other of tabs.querySelectorAll("[role='tab']")) {
     other.setAttribute("aria-selected", String(other === tab));
     other.tabIndex = other === tab ? 0 : -1;
   }
   cardsEl.setAttribute("aria-labelledby", tab.id);
+}
+
+function selectTab(tab) {
+  showTab(tab);
   const kind = tab.dataset.filter;
   state.filter = kind === "source" ? { kind, source: tab.dataset.source } : { kind };
   return reload();
@@ -336,6 +344,8 @@ const refresh = watchRefresh({
 });
 
 const briefing = (day) => showBriefing($("#briefing"), day, cite);
+
+if (state.filter.kind === "radar") showTab($("#tab-radar"));
 
 async function start(initial = false) {
   const generation = ++state.generation;

@@ -28,6 +28,15 @@ NO_MODEL = "no-such-model.gguf"
 OPTIONS = "extension/options/options.html"
 
 
+# A page function: an element's text as the feed wrote it, each typeset formula replaced by its TeX source
+# (the data-tex annotation extension/shared/tex.js leaves on it), as copying the element gives it.
+SOURCE_TEXT = """node => {
+    const copy = node.cloneNode(true);
+    for (const formula of copy.querySelectorAll('[data-tex]')) formula.replaceWith(formula.dataset.tex);
+    return copy.textContent;
+}"""
+
+
 @dataclass(frozen=True)
 class LibraryDir:
     """A sidecar data dir prepared for a test, with `academichub cards --json` taken before any sidecar

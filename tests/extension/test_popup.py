@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 import pytest
-from browser_harness import ExtensionBrowser, LibraryDir
+from browser_harness import SOURCE_TEXT, ExtensionBrowser, LibraryDir
 from playwright.async_api import Page, expect
 
 SEED_DAY = "2026-06-24"
@@ -29,18 +29,19 @@ async def load_every_card(page: Page) -> int:
 
 
 async def card_fields(page: Page) -> list[dict[str, object]]:
+    """Each card's fields as shown; the title and abstract as their text with each typeset formula's TeX."""
     return await page.locator("#cards > article").evaluate_all(
-        """articles => articles.map(a => ({
+        f"""articles => {{ const source = {SOURCE_TEXT}; return articles.map(a => ({{
             number: a.querySelector('.card-number').textContent,
             source_label: a.querySelector('.card-source').textContent,
             date: a.querySelector('.card-date').textContent,
-            title: a.querySelector('.card-title').textContent,
+            title: source(a.querySelector('.card-title')),
             title_link: a.querySelector('.card-title a')?.getAttribute('href') ?? null,
             authors: a.querySelector('.card-authors-names')?.textContent ?? null,
-            abstract: a.querySelector('.card-abstract')?.textContent ?? null,
+            abstract: a.querySelector('.card-abstract') ? source(a.querySelector('.card-abstract')) : null,
             pdf: a.querySelector('a.pdf')?.getAttribute('href') ?? null,
             id: a.dataset.id,
-        }))"""
+        }})) }}"""
     )
 
 
