@@ -52,7 +52,8 @@ function describe(added) {
 async function notify(added, day) {
   const { title, message } = describe(added);
   const top = added[0];
-  await chrome.storage.session.set({ [CLICK]: { day, id: top.id, url: top.url } });
+  // Kept for the click, which may come to a worker started afresh.
+  await chrome.storage.session.set({ [CLICK]: { day, id: top.id, url: top.url, title, message, at: Date.now() } });
   await chrome.notifications.create(NOTIFICATION_ID, {
     type: "basic",
     iconUrl: chrome.runtime.getURL("extension/icons/icon-128.png"),
@@ -87,7 +88,10 @@ export async function lookForNewMatches() {
   const refresh = status.refresh;
   const { [SEEN]: seen } = await chrome.storage.local.get(SEEN);
   // A refresh under way: the last look stays the baseline until it ends (the first look ever makes one).
-  if (refresh.state === "running" && seen) return null;
+  if (refresh.state === "running" && seen) {
+    await chrome.storage.local.set({ [SEEN]: { ...seen, looked: Date.now() } });
+    return null;
+  }
   const day = status.latest_day;
   const cards = day ? await radarCards(day) : [];
   const ended = refresh.state !== "running" && refresh.id !== null && refresh.id !== seen?.refresh;
@@ -98,8 +102,9 @@ export async function lookForNewMatches() {
     if (added.length && (await notificationsOn())) notified = await notify(added, day);
   }
   if (ended || !seen) await setBadgeNote(refresh.state === "running" ? null : quietOrFailed(status));
+  const ids = cards.map((card) => card.id);
   await chrome.storage.local.set({
-    [SEEN]: { refresh: refresh.state === "running" ? null : refresh.id, day, ids: cards.map((card) => card.id) },
+    [SEEN]: { refresh: refresh.state === "running" ? null : refresh.id, day, ids, looked: Date.now() },
   });
   return notified;
 }

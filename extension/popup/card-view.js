@@ -38,7 +38,8 @@ function badges(card) {
   );
 }
 
-export function renderCard(card, { read, starred, setSize }) {
+// `later`: a card below the popup's first screen, whose formulas may be typeset after it is shown.
+export function renderCard(card, { read, starred, setSize, later = false }) {
   const n = card.n;
   const titleId = `card-title-${n}`;
   const abstractId = `card-abstract-${n}`;
@@ -47,8 +48,10 @@ export function renderCard(card, { read, starred, setSize }) {
 
   const title = el("h2", { className: "card-title", attrs: { id: titleId } }, [
     paperUrl
-      ? setTexText(el("a", { attrs: { href: paperUrl, target: "_blank", rel: "noopener noreferrer" } }), card.title)
-      : setTexText(el("span"), card.title),
+      ? setTexText(el("a", { attrs: { href: paperUrl, target: "_blank", rel: "noopener noreferrer" } }), card.title, {
+          later,
+        })
+      : setTexText(el("span"), card.title, { later }),
   ]);
 
   const authors = card.authors?.length
@@ -60,7 +63,7 @@ export function renderCard(card, { read, starred, setSize }) {
     : null; // no line at all, never "Unknown Author"
 
   const abstract = card.abstract
-    ? setTexText(el("p", { className: "card-abstract folded", attrs: { id: abstractId } }), card.abstract)
+    ? setTexText(el("p", { className: "card-abstract folded", attrs: { id: abstractId } }), card.abstract, { later })
     : null;
 
   const actions = el("div", { className: "card-actions" }, [

@@ -13,6 +13,9 @@ import { watchRefresh } from "./refresh.js";
 
 const P = globalThis.AcademicHubProtocol;
 const PAGE = 50;
+// Cards of a page whose formulas are typeset before it is shown: what the popup's first screen holds (and
+// the top of a page loaded by scrolling); the others' are typeset as they near the view (tex.js).
+const TYPESET_AT_ONCE = 4;
 // first-cards.js asked for the first page before this module and its imports loaded.
 const { limit: FIRST_PAGE, reply: firstPage } = globalThis.AcademicHubFirstCards;
 
@@ -99,8 +102,13 @@ async function showPage(reply, { replace, generation }) {
   }
   state.total = page.total;
   const fragment = document.createDocumentFragment();
-  for (const card of page.cards) {
-    const shown = { read: marks.isRead(card.id), starred: marks.isStarred(card.id), setSize: page.total };
+  for (const [i, card] of page.cards.entries()) {
+    const shown = {
+      read: marks.isRead(card.id),
+      starred: marks.isStarred(card.id),
+      setSize: page.total,
+      later: i >= TYPESET_AT_ONCE,
+    };
     fragment.append(renderCard(card, shown));
   }
   if (replace) {

@@ -130,8 +130,56 @@ function typeset(node, { tex, display, source }) {
   }
 }
 
+// ---- typesetting later: what is not on the first screen waits until it nears the view, or the browser idles ----
+
+const pending = new WeakMap(); // a formula's element -> its piece, until typeset
+const waiting = new Set(); // elements holding formulas not yet typeset
+let nearView = null;
+let idleAsked = false;
+
+function typesetWaiting(node) {
+  waiting.delete(node);
+  nearView?.unobserve(node);
+  for (const span of node.querySelectorAll(".tex-pending")) {
+    span.classList.remove("tex-pending");
+    typeset(span, pending.get(span));
+    pending.delete(span);
+  }
+}
+
+function whenIdle(deadline) {
+  idleAsked = false;
+  for (const node of waiting) {
+    if (deadline.timeRemaining() < 4 && !deadline.didTimeout) break;
+    typesetWaiting(node);
+  }
+  if (waiting.size) askIdle();
+}
+
+function askIdle() {
+  if (idleAsked) return;
+  idleAsked = true;
+  // Firefox and Chromium both have requestIdleCallback; the timeout bounds the wait on a busy page.
+  requestIdleCallback(whenIdle, { timeout: 1000 });
+}
+
+function wait(node) {
+  nearView ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) if (entry.isIntersecting) typesetWaiting(entry.target);
+    },
+    { rootMargin: "50% 0px" },
+  );
+  waiting.add(node);
+  nearView.observe(node);
+  askIdle();
+}
+
 // Fills `node` with `text`, its formulas typeset. Text without a delimiter costs one textContent.
-export function setTexText(node, text) {
+// `later`: the formulas show as their source at first and are typeset when the element nears the view or
+// the browser has a moment (typesetting takes about four times as long as the text itself: the popup's first
+// screen is typeset at once, the rest of its cards after).
+export function setTexText(node, text, { later = false } = {}) {
   if (!hasTex(text)) {
     node.textContent = text ?? "";
     return node;
@@ -150,12 +198,20 @@ export function setTexText(node, text) {
       const span = document.createElement("span");
       span.className = piece.display ? "tex tex-display" : "tex";
       span.dataset.tex = piece.source;
-      if (++formulas > MAX_FORMULAS) sourceOnly(span, piece.source);
-      else typeset(span, piece);
+      if (++formulas > MAX_FORMULAS) {
+        sourceOnly(span, piece.source);
+      } else if (later) {
+        span.textContent = piece.source;
+        span.classList.add("tex-pending");
+        pending.set(span, piece);
+      } else {
+        typeset(span, piece);
+      }
       parts.push(span);
     }
   }
   node.replaceChildren(...parts);
+  if (later && formulas) wait(node);
   return node;
 }
 
