@@ -223,7 +223,7 @@ async def test_a_failed_refresh_notifies_nothing_and_the_badge_and_popup_say_why
 ) -> None:
     browser = extension_without_host
     await browser.worker_eval(f"chrome.notifications.clear('{NOTIFICATION}')")
-    await resumed_refresh(browser, watched, status(503))
+    await resumed_refresh(browser, watched, status(410))  # gone: failed at once, not tried again
     assert await notifications(browser) == []
     title = await browser.worker_eval("chrome.action.getTitle({})")
     assert "The last refresh failed: no source could be fetched" in title
