@@ -3,7 +3,7 @@
 // through the service worker (extension/shared/protocol.js).
 import "../shared/protocol.js";
 import { localize, longDay, t } from "../shared/i18n.js";
-import { copyAsTex } from "../shared/tex.js";
+import { copyAsTex, texReady } from "../shared/tex.js";
 import { showBriefing } from "./briefing.js";
 import { renderCard, setRead, setStarred, setUnfolded } from "./card-view.js";
 import { bindKeys } from "./keyboard.js";
@@ -94,7 +94,7 @@ async function showPage(reply, { replace, generation }) {
     return;
   }
   const page = reply.data;
-  const marks = await marksReady;
+  const [marks] = await Promise.all([marksReady, texReady()]); // KaTeX has loaded meanwhile, as a rule
   if (generation !== state.generation) return;
   if (replace) {
     state.day = page.day;

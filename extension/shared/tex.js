@@ -130,6 +130,18 @@ function typeset(node, { tex, display, source }) {
   }
 }
 
+// KaTeX loads beside the page's own modules (an async script: the popup's modules need not wait for it);
+// resolves once it has loaded, or failed to, after which formulas that cannot be typeset show as source.
+export function texReady() {
+  if (globalThis.katex) return Promise.resolve();
+  const script = document.querySelector("script[data-katex]");
+  if (!script) return Promise.resolve();
+  return new Promise((resolve) => {
+    script.addEventListener("load", resolve, { once: true });
+    script.addEventListener("error", resolve, { once: true });
+  });
+}
+
 // ---- typesetting later: what is not on the first screen waits until it nears the view, or the browser idles ----
 
 const pending = new WeakMap(); // a formula's element -> its piece, until typeset

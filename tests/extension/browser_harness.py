@@ -181,10 +181,11 @@ async def launch_extension(
     data_dir: Path | None,
     native_host: bool,
     lang: str | None = None,
+    extension: Path = ROOT,
 ) -> ExtensionBrowser:
     """Chromium with the extension; the native host, when wanted, is installed in the profile (with a custom
     --user-data-dir Chromium looks for hosts only there and in /etc) and finds its data dir in the
-    environment the browser hands it."""
+    environment the browser hands it. `extension`: another checkout's extension (a benchmark's baseline)."""
     if native_host:
         install_into(profile / "NativeMessagingHosts", "chromium", python=Path(sys.executable))
     env = {key: value for key, value in os.environ.items() if key != DATA_DIR_ENV}
@@ -198,8 +199,8 @@ async def launch_extension(
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--disable-extensions-except={ROOT}",
-        f"--load-extension={ROOT}",
+        f"--disable-extensions-except={extension}",
+        f"--load-extension={extension}",
     ]
     if lang:
         args.append(f"--lang={lang}")
