@@ -39,7 +39,8 @@ LISTING_MARKS = {
 
 
 def shown_cards(firefox: FirefoxExtension) -> list[dict[str, str]]:
-    """Scrolls the popup until it has fetched every page of cards; returns each card's number, id, title."""
+    """Scrolls the popup until it has fetched every page of cards; returns each card's number, id, title (its
+    text with each typeset formula's TeX source, from the formula's data-tex)."""
     for _ in range(50):
         shown, total = firefox.evaluate(
             """const articles = document.querySelectorAll('#cards > article').length;
@@ -51,10 +52,15 @@ def shown_cards(firefox: FirefoxExtension) -> list[dict[str, str]]:
         firefox.evaluate("document.querySelector('#more')?.scrollIntoView()")
         firefox.until(f"return document.querySelectorAll('#cards > article').length > {shown}")
     return firefox.evaluate(
-        """return [...document.querySelectorAll('#cards > article')].map(a => ({
+        """const source = node => {
+               const copy = node.cloneNode(true);
+               for (const f of copy.querySelectorAll('[data-tex]')) f.replaceWith(f.dataset.tex);
+               return copy.textContent;
+           };
+           return [...document.querySelectorAll('#cards > article')].map(a => ({
                number: a.querySelector('.card-number').textContent,
                id: a.dataset.id,
-               title: a.querySelector('.card-title').textContent}));"""
+               title: source(a.querySelector('.card-title'))}));"""
     )
 
 
