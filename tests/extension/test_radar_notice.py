@@ -31,6 +31,7 @@ from academichub.config import load_config, save_config
 from feed_server import FeedServer, body, recorded, status
 
 SEED_DAY = Path(__file__).resolve().parents[2] / "sidecar" / "academichub" / "data" / "seed-day"
+FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 NOTIFICATION = "academichub.radar"
 FEED = "/arxiv.xml"
 
@@ -206,16 +207,20 @@ async def test_where_the_popup_cannot_open_the_click_opens_the_paper(
         await browser.worker_eval("chrome.action.openPopup = globalThis.__openPopup; null")
 
 
-async def test_a_quiet_refresh_notifies_nothing_and_the_badge_says_why(
+async def test_a_quiet_day_notifies_nothing_and_the_badge_and_popup_say_why(
     extension_without_host: ExtensionBrowser, watched: Watched, notified: dict[str, Any]
 ) -> None:
     browser = extension_without_host
     await browser.worker_eval(f"chrome.notifications.clear('{NOTIFICATION}')")
-    progress = await resumed_refresh(browser, watched, recorded(SEED_DAY / "arxiv_rss_cs.LG.xml"))
+    weekend = (FEEDS / "GENERATED_arxiv_rss_empty_weekend.xml").read_bytes()  # arXiv announces nothing
+    progress = await resumed_refresh(browser, watched, body(weekend))
     assert progress["state"] == "finished" and progress["papers_new"] == 0
     assert await notifications(browser) == []
     title = await browser.worker_eval("chrome.action.getTitle({})")
     assert title.endswith("The last refresh found no new papers (a quiet day).")
+    page = await browser.popup()
+    await expect(page.locator("[data-notice='quiet-day']")).to_contain_text("No announcements today")
+    await page.close()
 
 
 async def test_a_failed_refresh_notifies_nothing_and_the_badge_and_popup_say_why(
