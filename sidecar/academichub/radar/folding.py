@@ -80,8 +80,13 @@ _FOLDED_CHARS: dict[str, str] = {}
 def fold_char(char: str) -> str:
     """One non-ASCII character, folded (cached: a page repeats the same few)."""
     found = _FOLDED_CHARS.get(char)
-    if found is not None:
-        return found
+    if found is None:
+        found = _FOLDED_CHARS[char] = folded_char(char)
+    return found
+
+
+def folded_char(char: str) -> str:
+    """One non-ASCII character, folded, not cached (the overlay's fold table reads every code point)."""
     lower = char.lower()
     if lower in _GREEK:
         folded = _GREEK[lower]
@@ -101,7 +106,6 @@ def fold_char(char: str) -> str:
             folded = "".join(c if c.isascii() or c.isalnum() else SYMBOL for c in folded)
             # A decomposition may itself hold Greek (the micro sign is μ) or a letter like ø.
             folded = "".join(_GREEK.get(c) or _LETTERS.get(c) or c for c in folded)
-    _FOLDED_CHARS[char] = folded
     return folded
 
 
