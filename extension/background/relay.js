@@ -32,6 +32,10 @@ async function answer(message) {
       const { status, data } = await call("GET", "/radar/listing", { query: { category: message.category } });
       return { ok: true, status, data };
     }
+    case Kind.RADAR_MATCHER: {
+      const { status, data } = await call("GET", "/radar/matcher", { raw: true });
+      return { ok: true, status, data };
+    }
     case Kind.SIDECAR_STATE: {
       const { data } = await call("GET", "/status");
       return { ok: true, status: 200, data: { state: "up", version: data.version } };

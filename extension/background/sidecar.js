@@ -156,12 +156,13 @@ async function errorFrom(response) {
 }
 
 // One API call. Returns {status, data} (data: parsed JSON, or text for exports); throws SidecarError.
-// `text`: a body already JSON, sent as it is, and the answer returned as text unparsed (the overlay's).
-export async function call(method, path, { query, body, text } = {}) {
+// `text`: a body already JSON, sent as it is, and the answer returned as text unparsed (the overlay's);
+// `raw`: the answer as text unparsed (a content script parses it: a string crosses to it at once).
+export async function call(method, path, { query, body, text, raw = text !== undefined } = {}) {
   const response = await fetchWithReconnect(method, path, { query, body, text });
   if (!response.ok) throw await errorFrom(response);
   const type = response.headers.get("Content-Type") ?? "";
-  const data = type.includes("json") && text === undefined ? await response.json() : await response.text();
+  const data = type.includes("json") && !raw ? await response.json() : await response.text();
   return { status: response.status, data };
 }
 

@@ -20,6 +20,9 @@
     // {category}: what the radar says of the stored arXiv papers of a listing's category (GET /radar/listing),
     // asked as a listing page starts loading; the entries whose text is the stored text need no RADAR_MATCH.
     RADAR_LISTING: "radar.listing",
+    // {}: the rules compiled for the overlay's own matcher (GET /radar/matcher), asked as a page starts
+    // loading, so that the marks need no answer from the sidecar. `data` is the JSON text.
+    RADAR_MATCHER: "radar.matcher",
     SIDECAR_STATE: "sidecar.state", // {}: is the sidecar up? data: {state: "up"|"down", code?, detail?}
     BADGE: "badge.update", // {}: recount today's radar matches for the toolbar badge
   });
@@ -58,6 +61,7 @@
           : "body must be the JSON text of {papers: [...]}";
       case Kind.RADAR_LISTING:
         return isText(message.category, 40) && CATEGORY.test(message.category) ? null : "not an arXiv category";
+      case Kind.RADAR_MATCHER:
       case Kind.SIDECAR_STATE:
       case Kind.BADGE:
         return null;
@@ -86,6 +90,10 @@
     return reply.ok ? { ...reply, data: JSON.parse(reply.data) } : reply;
   }
   const radarListing = (category) => send({ kind: Kind.RADAR_LISTING, category });
+  async function radarMatcher() {
+    const reply = await send({ kind: Kind.RADAR_MATCHER });
+    return reply.ok ? { ...reply, data: JSON.parse(reply.data) } : reply;
+  }
   const sidecarState = () => send({ kind: Kind.SIDECAR_STATE });
   const updateBadge = () => send({ kind: Kind.BADGE });
 
@@ -126,6 +134,7 @@
     api,
     matchRadar,
     radarListing,
+    radarMatcher,
     sidecarState,
     updateBadge,
     stream,

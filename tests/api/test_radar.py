@@ -15,6 +15,7 @@ from academichub.api.models import CardPage
 from academichub.api.radar_models import DismissalList, ListingRadar, MatchResponse
 from academichub.cli import main
 from academichub.radar import RadarRule, RuleList
+from academichub.radar.compiled import CompiledMatcher
 from academichub.radar.fingerprint import text_fingerprint
 
 LISTING = Path(__file__).parents[1] / "fixtures" / "pages" / "arxiv_list_cs.AI_new.html"
@@ -232,6 +233,24 @@ async def test_a_damaged_radar_file_is_a_409_and_the_cards_still_come(radar: Sid
         assert all(card["radar"] == [] for card in (await r.json())["cards"])
     async with radar.client.get("/api/v1/cards", params={"radar": "true"}) as r:
         assert r.status == 409
+
+
+async def test_the_overlay_gets_the_rules_compiled_with_a_new_rule_or_dismissal_at_once(
+    radar: Sidecar,
+) -> None:
+    async def compiled() -> CompiledMatcher:
+        async with radar.client.get("/api/v1/radar/matcher") as r:
+            assert r.status == 200, await r.text()
+            return CompiledMatcher.model_validate(await r.json())
+
+    first = await compiled()
+    assert [rule.name for rule in first.rules] == [rule["name"] for rule in RULES]
+    assert first.fold.starts and first.dismissed == []
+    await _post(radar, "/radar/rules", {"name": "Quantum", "terms": ["qubit*"]}, status=201)
+    await _post(radar, "/radar/dismissals", {"id": "2606.13016v1"})
+    second = await compiled()
+    assert second.rules[-1].name == "Quantum" and any(t.anchor == "qubit" for t in second.terms)
+    assert second.dismissed == ["arxiv:2606.13016"]
 
 
 # ---- what the radar says of a listing's papers already in the store ----

@@ -1,6 +1,7 @@
 """The radar on arXiv pages, in a real Chromium: recorded listing, abstract and search pages served through
 request routing, rules set through the real sidecar's API, and exactly which entries are marked and which
-words highlighted; MathJax (the real 2.7, as arXiv runs it) keeps its output; nothing shows and nothing
+words highlighted; the page's own matcher marks the page once it is parsed, and the sidecar's answer
+replaces what differs; MathJax (the real 2.7, as arXiv runs it) keeps its output; nothing shows and nothing
 breaks while the sidecar is down, and the marks come as soon as it is up."""
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from browser_harness import ROOT, ExtensionBrowser, LibraryDir, use_host
+from browser_harness import ROOT, ExtensionBrowser, LibraryDir, sidecar_api, use_host
 from playwright.async_api import BrowserContext, Page, Route, expect
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 MATHJAX = ROOT / "node_modules" / "mathjax"
 LISTING = "https://arxiv.org/list/cs.AI/new"
+UNFOLLOWED = "https://arxiv.org/list/math.OC/new"  # the same recording: a category the sidecar does not store
 ABSTRACT = "https://arxiv.org/abs/2606.18186"
 SEARCH = "https://arxiv.org/search/?query=diffusion&searchtype=all"
 
@@ -108,7 +110,8 @@ async def page_serving_listing(extension: ExtensionBrowser, html: str) -> Page:
 
 
 async def overlay_done(page: Page) -> None:
-    await page.wait_for_selector("#academichub-panel", state="attached", timeout=15_000)
+    """The page is marked, and the sidecar has had its say (its answer replaced what differed)."""
+    await page.wait_for_selector("#academichub-panel[data-confirmed-at]", state="attached", timeout=15_000)
 
 
 async def marks_of(page: Page, entry_selector: str, parts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
@@ -198,11 +201,12 @@ async def test_an_entry_whose_text_differs_from_the_stored_paper_is_sent_and_mar
     await page.close()
 
 
-async def test_the_top_of_a_listing_is_marked_while_the_rest_is_still_loading(
-    extension: ExtensionBrowser, radar: list[dict]
+async def test_a_listing_is_marked_from_the_compiled_rules_and_the_sidecar_replaces_what_differs(
+    extension: ExtensionBrowser, library: LibraryDir, radar: list[dict]
 ) -> None:
-    # The parser stops at a script that the test holds back, after the cross-listed section: what came
-    # before it is on the page, the replacements are not yet.
+    # The listing of a category the sidecar does not store: every entry is matched in the page, then sent.
+    # The parser stops at a script the test holds back; meanwhile (the overlay has its compiled rules) a
+    # rule is added, which only the sidecar's answer knows of.
     held = edited_listing('<script src="/static/held-back.js"></script>', "</dl>", "<h3>Cross submissions")
     release = asyncio.Event()
 
@@ -210,23 +214,36 @@ async def test_the_top_of_a_listing_is_marked_while_the_rest_is_still_loading(
         await release.wait()
         await route.fulfill(content_type="text/javascript", body="")
 
-    page = await page_serving_listing(extension, held)
+    page = await extension.context.new_page()
+    await page.route(UNFOLLOWED, lambda route: route.fulfill(content_type="text/html", body=held))
     await page.route("https://arxiv.org/static/held-back.js", hold)
-    await page.goto(LISTING, wait_until="commit")
-    await page.wait_for_function("document.querySelectorAll('.academichub-entry').length === 2")
-    assert await page.evaluate(
-        """() => [document.readyState, Boolean(document.getElementById('academichub-panel')),
-                  [...document.querySelectorAll('.academichub-entry')].map(m => m.closest('dt').querySelector(
-                      "a[title='Abstract']").id)]"""
-    ) == ["loading", False, ["2606.20560", "2606.18186"]]
-
-    release.set()
-    await overlay_done(page)
-    found = await marks_of(page, "dt", {"title": "div.list-title"})
-    assert {arxiv_id: mark["title"] for arxiv_id, mark in found.items()} == {
-        arxiv_id: title for arxiv_id, (_, title, _, _) in LISTING_MARKS.items()
-    }
-    await expect(page.locator("#academichub-panel li")).to_have_count(4)
+    await page.goto(UNFOLLOWED, wait_until="commit")
+    await page.wait_for_function("document.querySelectorAll('dl#articles > dt').length > 5")
+    await asyncio.sleep(1)  # the overlay asked for the rules as the page began: the answer is in
+    # Nothing is read or marked while the page loads.
+    assert await page.evaluate("[document.readyState, document.querySelectorAll('.academichub').length]") == [
+        "loading",
+        0,
+    ]
+    added = {"name": "policies", "terms": ["polic*"]}
+    await sidecar_api(library.path, "POST", "/radar/rules", added)
+    try:
+        release.set()
+        await overlay_done(page)
+        panel = page.locator("#academichub-panel")
+        stats = await panel.evaluate("p => [p.dataset.entries, p.dataset.stored, p.dataset.asked]")
+        assert stats == ["15", "0", "15"]
+        found = await marks_of(page, "dt", {"title": "div.list-title", "abstract": "p.mathjax"})
+        # The new rule's words are marked, as the sidecar found them; the others as before. Every matched
+        # paper is in the library: the sidecar says so, the page's matcher could not.
+        assert found["2606.18186"]["badge"] == "diffusion policies · policies"
+        abstract = found["2606.18186"]["abstract"]
+        assert abstract.count("diffusion policies") == 2 and abstract.count("policies") >= 1
+        assert all(mark["known"] for mark in found.values())
+        replaced = int(await panel.get_attribute("data-replaced") or 0)
+        assert replaced == len(found)  # each differed (the library, a new rule): each was redrawn
+    finally:
+        await sidecar_api(library.path, "DELETE", "/radar/rules/policies")
     await page.close()
 
 

@@ -33,6 +33,7 @@ from ..radar import (
     paper_key,
     score_hits,
 )
+from ..radar.compiled import CompiledMatcher, compile_matcher
 from ..radar.fingerprint import text_fingerprint
 from ..radar.matching import in_category
 from ..radar.rules import RadarSnapshot
@@ -57,6 +58,7 @@ T = TypeVar("T")
 _BOOKS: WeakKeyDictionary[Library, RadarBook] = WeakKeyDictionary()
 _MATCHERS: WeakKeyDictionary[RadarBook, tuple[RadarSnapshot, RadarMatcher]] = WeakKeyDictionary()
 _HITS = TypeAdapter(list[RadarHit])
+_COMPILED: WeakKeyDictionary[RadarBook, tuple[RadarSnapshot, bytes]] = WeakKeyDictionary()
 
 
 def book_of(request: web.Request) -> RadarBook:
@@ -135,6 +137,22 @@ async def match_page(request: web.Request, *, body: MatchRequest) -> MatchRespon
             )
         )
     return response
+
+
+async def compiled_matcher(request: web.Request) -> web.Response:
+    """The rules and dismissals as the overlay's matcher runs them; serialized once per radar file."""
+    await _radar(request)
+    book = book_of(request)
+    snapshot = _MATCHERS[book][0]
+    cached = _COMPILED.get(book)
+    if cached is None or cached[0] is not snapshot:
+        matcher = _MATCHERS[book][1]
+
+        def build() -> bytes:  # the fold table takes a second or two the first time: off the loop
+            return compile_matcher(matcher, snapshot.dismissed).model_dump_json().encode()
+
+        cached = _COMPILED[book] = (snapshot, await asyncio.to_thread(build))
+    return web.Response(body=cached[1], content_type="application/json")
 
 
 # ---- what the radar says of a listing's papers already in the store ----
@@ -335,6 +353,21 @@ def add_routes(table: RouteTable) -> None:
             description="For each paper a rule matches: its hits, as offsets into the title, abstract or "
             "author string sent, its score and why, and whether the store already holds it. Dismissed papers "
             "are left out (their ids are listed in `dismissed`).",
+        )
+    )
+    table.add(
+        Route(
+            "GET",
+            "/radar/matcher",
+            compiled_matcher,
+            "The radar's rules compiled for the arXiv overlay's own matcher.",
+            "radar",
+            response=CompiledMatcher,
+            errors=(409,),
+            description="The fold table, the character classes of folded text, each term's patterns "
+            "(JavaScript regexes) and anchor, the author names, the rules' filters and the dismissed papers: "
+            "what extension/content/matcher.js needs to find what `POST /radar/match` finds, as the page "
+            "loads. The sidecar's answer stays the authority.",
         )
     )
     table.add(
