@@ -29,7 +29,12 @@
   // Chromium first lays the whole page out, so the marks are laid out with it, once.
   function afterReady(signal) {
     return new Promise((resolve, reject) => {
-      const go = () => setTimeout(() => (signal.aborted ? reject(signal.reason) : resolve()));
+      const settle = () => (signal.aborted ? reject(signal.reason) : resolve());
+      // user-blocking: ahead of the page's own tasks and of Chromium's rendering of the parsed page.
+      const go = () =>
+        globalThis.scheduler?.postTask
+          ? scheduler.postTask(settle, { priority: "user-blocking" })
+          : setTimeout(settle);
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true, signal });
       else go();
     });

@@ -34,24 +34,26 @@
     return line;
   }
 
-  // Highlights one part of an entry: re-read now, since MathJax may have typeset it since it was read.
-  function highlightPart(sent, element, spans, label, skip) {
+  // Highlights one part of an entry. `fresh`: the page has not changed since it was read (the same task),
+  // so the reading is used as it is; else it is read again, as MathJax may have typeset it meanwhile.
+  function highlightPart(sent, element, spans, label, skip, fresh) {
     if (!element || !spans.length) return [];
+    if (fresh) return overlay.highlight(sent, spans, label);
     const { reading, map } = overlay.rebase(sent, element, skip);
     return overlay.highlight(reading, map(spans), label);
   }
 
   // Marks one entry; returns what to take away to unmark it.
-  function markEntry(item, verdict, skip) {
+  function markEntry(item, verdict, skip, fresh = false) {
     const { spans } = verdict;
     const label = verdict.rules.join(", ");
     const marks = [];
-    marks.push(...highlightPart(item.title, item.entry.title, spans.title, label, skip));
+    marks.push(...highlightPart(item.title, item.entry.title, spans.title, label, skip, fresh));
     if (item.echo && spans.abstract.length) {
       const echoSpans = overlay.echoSpans(item.abstract, item.echo, spans.abstract);
-      marks.push(...highlightPart(item.echo, item.entry.abstractEcho, echoSpans, label, skip));
+      marks.push(...highlightPart(item.echo, item.entry.abstractEcho, echoSpans, label, skip, fresh));
     }
-    marks.push(...highlightPart(item.abstract, item.entry.abstract, spans.abstract, label, skip));
+    marks.push(...highlightPart(item.abstract, item.entry.abstract, spans.abstract, label, skip, fresh));
     for (const [index, authorSpans] of spans.authors) {
       const link = item.authorLinks[index];
       if (!link) continue;

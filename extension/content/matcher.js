@@ -158,7 +158,6 @@
     const joins = asciiTable(classes.joins);
     const isWord = (code) => code >= 0x80 || word[code] === 1;
     const wordRun = new RegExp(`${classes.word}+`, "uy");
-    const wordRuns = new RegExp(`${classes.word}+`, "gu");
     const nameWords = new RegExp(`${classes.name_word}+`, "gu");
     const trimSpace = new RegExp(`^${classes.space}+|${classes.space}+$`, "gu");
 
@@ -190,6 +189,9 @@
       const key = shape(author.surname);
       bySurname.set(key, [...(bySurname.get(key) ?? []), a]);
     });
+    const surnameRe = bySurname.size
+      ? new RegExp(`(?<!${classes.word})(?:${[...bySurname.keys()].map(pattern).join("|")})(?!${classes.word})`, "gu")
+      : null;
     const dismissed = new Set(data.dismissed);
 
     // Back `count` code points from `at`, not before 0.
@@ -229,10 +231,16 @@
       return null;
     }
 
-    function candidates(wordShape) {
-      const items = [];
+    // The terms to try where this word starts (memoized: a page repeats its words).
+    const tried = new Map();
+    function candidates(word) {
+      let items = tried.get(word);
+      if (items) return items;
+      const wordShape = shape(word);
+      items = [];
       for (const [anchorShape, t] of prefixes) if (wordShape.startsWith(anchorShape)) items.push(t);
       for (const t of exact.get(wordShape) ?? []) items.push(t);
+      tried.set(word, items);
       return items;
     }
 
@@ -259,7 +267,7 @@
         anchorRe.lastIndex = at + whole.length;
         const i = lastAtMost(starts, at);
         const p = i >> 1;
-        for (const t of candidates(shape(whole))) {
+        for (const t of candidates(whole)) {
           const term = terms[t];
           const matched = matchAt(term, text, at);
           if (!matched) continue;
@@ -305,25 +313,39 @@
       return words.some((word, at) => word === author.surname && inOrder(author.given, words.slice(0, at)));
     }
 
-    function matchAuthors(names, found) {
-      if (!bySurname.size) return;
-      names.forEach((name, index) => {
-        const folded = folder.fold(name).text;
-        const checked = new Set();
-        let words = null;
-        for (const [w] of folded.matchAll(wordRuns)) {
-          for (const a of bySurname.get(shape(w)) ?? []) {
-            if (checked.has(a)) continue;
-            checked.add(a);
-            words ??= wordsOfName(folded.toLowerCase());
-            if (!isAuthor(data.authors[a], words)) continue;
-            for (const r of data.authors[a].owners) {
-              const hit = { rule: data.rules[r].name, field: "authors", term: data.authors[a].text, start: 0, end: name.length, text: name, author: index };
-              found.push({ r, hit });
-            }
+    // Every author name of the batch as one folded text, NUL between them, scanned once for the surnames.
+    function matchAuthors(papers, found) {
+      if (!surnameRe) return;
+      const names = [];
+      const owners = []; // [paper, author index] of each name
+      papers.forEach((paper, p) => (paper.authors ?? []).forEach((name, k) => names.push(name) && owners.push([p, k])));
+      const folds = names.map((name) => folder.fold(name).text);
+      const starts = [];
+      let length = 0;
+      for (const folded of folds) {
+        starts.push(length);
+        length += folded.length + 1;
+      }
+      const text = folds.map(lowerAscii).join("\0");
+      const checked = new Set(); // name * authors + author pattern: a surname may appear twice in a name
+      const words = new Map();
+      surnameRe.lastIndex = 0;
+      for (let m = surnameRe.exec(text); m; m = surnameRe.exec(text)) {
+        const i = lastAtMost(starts, m.index);
+        for (const a of bySurname.get(shape(m[0])) ?? []) {
+          const key = i * data.authors.length + a;
+          if (checked.has(key)) continue;
+          checked.add(key);
+          if (!words.has(i)) words.set(i, wordsOfName(folds[i].toLowerCase()));
+          if (!isAuthor(data.authors[a], words.get(i))) continue;
+          const [p, index] = owners[i];
+          const name = names[i];
+          for (const r of data.authors[a].owners) {
+            const hit = { rule: data.rules[r].name, field: "authors", term: data.authors[a].text, start: 0, end: name.length, text: name, author: index };
+            found[p].push({ r, hit });
           }
         }
-      });
+      }
     }
 
     const inCategory = (categories, wanted) =>
@@ -350,7 +372,7 @@
       const found = papers.map(() => []);
       const vetoed = papers.map(() => new Set());
       matchTexts(papers, found, vetoed);
-      papers.forEach((paper, p) => matchAuthors(paper.authors ?? [], found[p]));
+      matchAuthors(papers, found);
       return papers.map((paper, p) => {
         const allowed = new Map();
         const kept = [];

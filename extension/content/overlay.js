@@ -44,6 +44,7 @@
       if (this.busy || this.marked) return;
       this.busy = true;
       try {
+        const startedAt = performance.now();
         const answer = await this.asking.radar;
         if (!answer.ok) {
           this.retry(answer.error);
@@ -59,10 +60,12 @@
         this.items.forEach((item, k) => {
           if (answer.radar.isDismissed(item.paper.id)) return;
           const verdict = overlay.verdictOf(hits[k], known(item));
-          if (verdict) this.draw(item, verdict);
+          if (verdict) this.draw(item, verdict, true);
         });
         this.stats = {
           entries: this.items.length,
+          startedAt,
+          rulesAt: reading,
           readMs: matching - reading,
           matchMs: marking - matching,
           markMs: performance.now() - marking,
@@ -75,8 +78,8 @@
       await this.confirm();
     }
 
-    draw(item, verdict) {
-      this.drawn.set(item, { verdict, ...overlay.markEntry(item, verdict, this.page.skip) });
+    draw(item, verdict, fresh = false) {
+      this.drawn.set(item, { verdict, ...overlay.markEntry(item, verdict, this.page.skip, fresh) });
     }
 
     // The sidecar's verdict on an entry replaces the page's where they differ. Returns 1 if it did.
