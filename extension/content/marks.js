@@ -9,7 +9,7 @@
   // Memoized: a marked entry needs two messages, and each getMessage call costs as much as marking a word.
   const messages = new Map();
   const t = (key, subs = []) => {
-    const id = JSON.stringify([key, subs]);
+    const id = `${key}\u0000${subs.join("\u0000")}`;
     if (!messages.has(id)) messages.set(id, chrome.i18n.getMessage(key, subs) || key);
     return messages.get(id);
   };
@@ -22,14 +22,23 @@
     return node;
   }
 
+  // One line per look (tag, rules, known), cloned for each entry: a page has few looks and many entries.
+  const looks = new Map();
   function entryLine(item, verdict) {
     const { rules } = verdict;
-    const line = document.createElement(item.entry.marker.parent.tagName === "DT" ? "span" : "div");
-    line.className = "academichub academichub-entry";
+    const tag = item.entry.marker.parent.tagName === "DT" ? "span" : "div";
+    const look = `${tag}\u0000${verdict.known}\u0000${rules.join("\u0000")}`;
+    let model = looks.get(look);
+    if (!model) {
+      model = document.createElement(tag);
+      model.className = "academichub academichub-entry";
+      model.append(span("academichub-marker", "◆", { "aria-hidden": "true" }));
+      model.append(span("academichub-badge", rules.join(" · "), { title: t("overlayBadgeTitle", [rules.join(", ")]) }));
+      if (verdict.known) model.append(span("academichub-known", t("overlayKnown")));
+      looks.set(look, model);
+    }
+    const line = model.cloneNode(true);
     line.id = `academichub-entry-${item.position + 1}`;
-    line.append(span("academichub-marker", "◆", { "aria-hidden": "true" }));
-    line.append(span("academichub-badge", rules.join(" · "), { title: t("overlayBadgeTitle", [rules.join(", ")]) }));
-    if (verdict.known) line.append(span("academichub-known", t("overlayKnown")));
     item.entry.marker.parent.insertBefore(line, item.entry.marker.before);
     return line;
   }
