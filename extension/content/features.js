@@ -24,17 +24,24 @@
     }
   }
 
-  // Resolves in a task of its own right after DOMContentLoaded: the page is parsed, and the event's end
-  // (when the page counts as ready) does not wait for what the feature does next. The task runs before
-  // Chromium first lays the whole page out, so the marks are laid out with it, once.
+  // Resolves right after DOMContentLoaded, outside the event: the page is parsed, and the event's end (when
+  // the page counts as ready) does not wait for what the feature does next. Whichever comes first: a task
+  // of the highest priority, or the first frame's animation callbacks, which run before Chromium lays the
+  // parsed page out, so the marks are laid out with it, once.
   function afterReady(signal) {
     return new Promise((resolve, reject) => {
-      const settle = () => (signal.aborted ? reject(signal.reason) : resolve());
-      // user-blocking: ahead of the page's own tasks and of Chromium's rendering of the parsed page.
-      const go = () =>
-        globalThis.scheduler?.postTask
-          ? scheduler.postTask(settle, { priority: "user-blocking" })
-          : setTimeout(settle);
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        if (signal.aborted) reject(signal.reason);
+        else resolve();
+      };
+      const go = () => {
+        requestAnimationFrame(settle);
+        if (globalThis.scheduler?.postTask) scheduler.postTask(settle, { priority: "user-blocking" });
+        else setTimeout(settle);
+      };
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true, signal });
       else go();
     });
