@@ -163,9 +163,7 @@
     if (!data || data.format !== FORMAT) throw new Error("not a radar matcher of a known format");
     const { classes } = data;
     const folder = makeFolder(data.fold);
-    const word = asciiTable(classes.word);
     const joins = asciiTable(classes.joins);
-    const isWord = (code) => code >= 0x80 || word[code] === 1;
     const wordRun = new RegExp(`${classes.word}+`, "uy");
     const nameWords = new RegExp(`${classes.name_word}+`, "gu");
     const trimSpace = new RegExp(`^${classes.space}+|${classes.space}+$`, "gu");

@@ -64,8 +64,7 @@
         });
         this.stats = {
           entries: this.items.length,
-          startedAt,
-          rulesAt: reading,
+          startedAt, // for bench/overlay.py: when the overlay's task began, and how long each step took
           readMs: matching - reading,
           matchMs: marking - matching,
           markMs: performance.now() - marking,
