@@ -146,7 +146,7 @@ async def one_load(page: Page, url: str = URL) -> dict[str, float]:
             const number = (name) => panel.dataset[name] === undefined ? NaN : Number(panel.dataset[name]);
             return {total: number('doneAt') - ready,
                     confirmed: number('confirmedAt') - ready,
-                    started: number('startedAt') - ready,
+                    started: number('startedAt') - ready, loading: number('loadingMs'),
                     parsed: ready - navigation.responseEnd,
                     handlers: ready - navigation.domContentLoadedEventStart,
                     read: number('readMs'), match: number('matchMs'), mark: number('markMs'),
@@ -249,6 +249,7 @@ async def run(args: argparse.Namespace, work: Path) -> int:
         print(row("    marking them took", [x["mark"] for x in case]))
         print(row("  the sidecar's answer through after ready", [x["confirmed"] for x in case]))
         print(row("    marks it replaced", [x["replaced"] for x in case]))
+        print(row("  the overlay's own work while the page loaded", [x["loading"] for x in case]))
         print(row("  the DOMContentLoaded event took", [x["handlers"] for x in case]))
         print(row("  page ready after it came", [x["parsed"] for x in case]))
     print("  the same page without the overlay")

@@ -9,12 +9,15 @@
   const RETRY_SECONDS = [2, 5, 10, 20, 40, 60, 120, 300];
   const GIVE_UP = new Set([P.ErrorCode.BAD_MESSAGE, P.ErrorCode.API]);
 
-  // {ok: true, radar} with the compiled matcher, or {ok: false, error}.
+  // {ok: true, radar, ms} with the compiled matcher and how long parsing and compiling it took, or
+  // {ok: false, error}.
   async function matcher() {
     const reply = await P.radarMatcher();
     if (!reply.ok) return reply;
+    const started = performance.now();
     try {
-      return { ok: true, radar: globalThis.AcademicHubMatcher.compile(reply.data) };
+      const radar = globalThis.AcademicHubMatcher.compile(JSON.parse(reply.data));
+      return { ok: true, radar, ms: performance.now() - started };
     } catch (err) {
       return { ok: false, error: { code: P.ErrorCode.API, detail: String(err?.message ?? err) } };
     }

@@ -5,6 +5,7 @@
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
   const features = [];
+  const scriptsFrom = performance.now(); // the overlay's scripts run from here to overlay.js's end
 
   function add(name, { include, init }) {
     features.push({ name, include, init });
@@ -13,6 +14,7 @@
   // Starts each feature that runs on this page. Injected at document_start: a feature asks the sidecar
   // what it needs while the page loads, and touches the page only once it is parsed (afterReady).
   function run(location) {
+    overlay.scriptsMs = performance.now() - scriptsFrom;
     const controller = new AbortController();
     addEventListener("pagehide", () => controller.abort(), { once: true });
     for (const feature of features) {

@@ -64,6 +64,8 @@
         });
         this.stats = {
           entries: this.items.length,
+          // The overlay's own work while the page loaded: its scripts, and the rules parsed and compiled.
+          loadingMs: overlay.scriptsMs + answer.ms,
           startedAt, // for bench/overlay.py: when the overlay's task began, and how long each step took
           readMs: matching - reading,
           matchMs: marking - matching,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -287,9 +288,14 @@ def real_papers() -> list[PageEntry]:
         ]
 
 
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def utf16(text: str, offset: int) -> int:
     """A code point offset into `text` as JavaScript counts it."""
-    return offset + sum(1 for c in text[:offset] if ord(c) > 0xFFFF)
+    if not ASTRAL.search(text):
+        return offset
+    return offset + len(ASTRAL.findall(text, 0, offset))
 
 
 def python_hits(matcher: RadarMatcher, entries: list[PageEntry]) -> list[list[tuple]]:
