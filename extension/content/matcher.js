@@ -184,13 +184,26 @@
     });
     const pattern = (anchorShape) =>
       [...anchorShape].map((c) => (c === "\x80" ? "[\\u{80}-\\u{10ffff}]" : c.replace(/[\\^$.*+?()[\]{}|/]/, "\\$&"))).join("");
+    // The scan: anchors that begin with an ASCII letter or digit after \b (which V8 checks far faster than
+    // a look-behind; a non-ASCII letter before it, a word character too, is ruled out by `startsWord`);
+    // the others after a look-behind. In UTF-16 units (no flag u, faster): any non-ASCII unit is a letter.
+    const units = (anchorShape) =>
+      [...anchorShape].map((c) => (c === "\x80" ? "(?:[\\ud800-\\udbff][\\udc00-\\udfff]|[\\u0080-\\uffff])" : c.replace(/[\\^$.*+?()[\]{}|/]/, "\\$&"))).join("");
+    const wordUnit = "[0-9A-Za-z_\\u0080-\\uffff]";
+    const scanFor = (anchorShapes, lead, ascii) => {
+      const chosen = anchorShapes.filter((a) => (a.charCodeAt(0) < 0x80) === ascii);
+      return chosen.length ? [`${lead}(?:${chosen.map(units).join("|")})`] : [];
+    };
+    const exactShapes = [...exact.keys()];
+    const prefixShapes = prefixes.map(([anchorShape]) => anchorShape);
     const alternatives = [
-      ...(exact.size ? [`(?:${[...exact.keys()].map(pattern).join("|")})(?!${classes.word})`] : []),
-      ...prefixes.map(([anchorShape]) => pattern(anchorShape)),
+      ...scanFor(exactShapes, "\\b", true).map((a) => `${a}(?!${wordUnit})`),
+      ...scanFor(prefixShapes, "\\b", true),
+      ...scanFor(exactShapes, `(?<!${wordUnit})`, false).map((a) => `${a}(?!${wordUnit})`),
+      ...scanFor(prefixShapes, `(?<!${wordUnit})`, false),
     ];
-    const anchorRe = alternatives.length
-      ? new RegExp(`(?<!${classes.word})(?:${alternatives.join("|")})`, "gu")
-      : null;
+    const anchorRe = alternatives.length ? new RegExp(alternatives.join("|"), "g") : null;
+    const startsWord = (text, at) => at === 0 || text.charCodeAt(at - 1) < 0x80;
     const bySurname = new Map();
     data.authors.forEach((author, a) => {
       const key = shape(author.surname);
@@ -269,6 +282,10 @@
       anchorRe.lastIndex = 0;
       for (let m = anchorRe.exec(text); m; m = anchorRe.exec(text)) {
         const at = m.index;
+        if (!startsWord(text, at)) {
+          anchorRe.lastIndex = at + 1;
+          continue;
+        }
         wordRun.lastIndex = at;
         const whole = wordRun.exec(text)[0];
         anchorRe.lastIndex = at + whole.length;
@@ -280,7 +297,7 @@
           if (!matched) continue;
           const [start, end] = folder.span(folds[i], matched[0] - starts[i], matched[1] - starts[i]);
           for (const [r, excluded] of term.owners) {
-            if (excluded) vetoed[p].add(r);
+            if (excluded) (vetoed[p] ??= new Set()).add(r);
             else {
               const field = i & 1 ? "abstract" : "title";
               const words = originals[i].slice(start, end);
@@ -378,18 +395,19 @@
     // Each paper's hits ({rule, field, term, start, end, text, author?}), in reading order; [] for none.
     function matchMany(papers) {
       const found = papers.map(() => []);
-      const vetoed = papers.map(() => new Set());
+      const vetoed = new Array(papers.length); // a Set of rules only for a paper an exclusion hit
       matchTexts(papers, found, vetoed);
       matchAuthors(papers, found);
       return papers.map((paper, p) => {
+        if (!found[p].length) return [];
         const allowed = new Map();
         const kept = [];
         for (const { r, hit } of found[p]) {
-          if (vetoed[p].has(r)) continue;
+          if (vetoed[p]?.has(r)) continue;
           if (!allowed.has(r)) allowed.set(r, passes(data.rules[r], paper));
           if (allowed.get(r)) kept.push(hit);
         }
-        return kept.sort(readingOrder);
+        return kept.length > 1 ? kept.sort(readingOrder) : kept;
       });
     }
 
