@@ -37,11 +37,16 @@
   // The radar's answer for these papers: {ok, data: {matches, dismissed}} or {ok: false, error}.
   const radar = (papers) => P.matchRadar(papers);
 
+  // Whether the sidecar could not be asked at all (not running, no host): then the page waits to try again.
+  // An error it answered (no compiled rules from an older sidecar, an unknown format) is no reason to: its
+  // own answers mark the page.
+  const unreachable = (error) => error?.code !== P.ErrorCode.API;
+
   // Seconds until the next try after `failures` failed rounds; null: do not try again.
   function retryIn(error, failures) {
     if (GIVE_UP.has(error?.code) || failures >= RETRY_SECONDS.length) return null;
     return RETRY_SECONDS[failures];
   }
 
-  overlay.ask = { matcher, stored, radar, retryIn };
+  overlay.ask = { matcher, stored, radar, retryIn, unreachable };
 })();

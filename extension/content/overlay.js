@@ -46,26 +46,27 @@
       try {
         const startedAt = performance.now();
         const answer = await this.asking.radar;
-        if (!answer.ok) {
+        if (!answer.ok && ask.unreachable(answer.error)) {
           this.retry(answer.error);
           return;
         }
         const reading = performance.now();
         this.items = overlay.readEntries(this.page, document);
         const matching = performance.now();
-        const hits = answer.radar.matchMany(this.items.map((item) => item.paper));
+        // Without compiled rules (an older sidecar), the sidecar's answers alone mark the page (confirm).
+        const hits = answer.ok ? answer.radar.matchMany(this.items.map((item) => item.paper)) : [];
         const marking = performance.now();
         // A paper of the listing's stored ones is in the library (if that answer is in already).
         const known = (item) => Boolean(this.storedNow?.papers.has(item.entry.id));
         this.items.forEach((item, k) => {
-          if (answer.radar.isDismissed(item.paper.id)) return;
+          if (!answer.ok || answer.radar.isDismissed(item.paper.id)) return;
           const verdict = overlay.verdictOf(hits[k], known(item));
           if (verdict) this.draw(item, verdict, true);
         });
         this.stats = {
           entries: this.items.length,
           // The overlay's own work while the page loaded: its scripts, and the rules parsed and compiled.
-          loadingMs: overlay.scriptsMs + answer.ms,
+          loadingMs: overlay.scriptsMs + (answer.ms ?? 0),
           startedAt, // for bench/overlay.py: when the overlay's task began, and how long each step took
           readMs: matching - reading,
           matchMs: marking - matching,
