@@ -144,28 +144,23 @@ def character_classes() -> CharacterClasses:
     )
 
 
-def _runs(codes: range, value_of: Any) -> list[tuple[int, int, Any]]:
-    runs: list[tuple[int, int, Any]] = []
-    for code in codes:
-        value = value_of(code)
-        if value is _KEEP:
-            continue
-        last = runs[-1] if runs else None
-        if last and last[1] == code and last[2] == value and not (isinstance(value, str) and len(value) > 1):
-            runs[-1] = (last[0], code + 1, value)
-        else:
-            runs.append((code, code + 1, value))
-    return runs
+def _extend(runs: list[list[Any]], code: int, value: object) -> None:
+    """Adds `code` -> `value` to the runs: to the last run where it goes on it with the same value (an
+    explicit string of several characters always starts a run of its own)."""
+    if runs:
+        last = runs[-1]
+        if last[1] == code and last[2] == value and not (isinstance(value, str) and len(value) > 1):
+            last[1] = code + 1
+            return
+    runs.append([code, code + 1, value])
 
 
 _KEEP = object()
 _CONSTANT = {SYMBOL, "", " ", "-"}
+_NOTHING = ("Cn", "Co", "Cs")  # unassigned, private use, lone surrogates: the bulk, and all symbols
 
 
-def _fold_value(code: int) -> object:
-    char = chr(code)
-    if unicodedata.category(char) in ("Cn", "Co", "Cs"):  # unassigned, private, lone surrogates (the bulk)
-        return SYMBOL
+def _fold_value(code: int, char: str) -> object:
     folded = folded_char(char)
     if folded == char:
         return _KEEP
@@ -180,14 +175,24 @@ def _fold_value(code: int) -> object:
 
 @lru_cache(maxsize=1)
 def fold_table() -> FoldTable:
-    """The fold of every code point (a second or two, once per process)."""
-    runs = _runs(range(0x80, _MAX_CODE_POINT + 1), _fold_value)
+    """The fold of every code point, and the combining marks (half a second, once per process)."""
+    runs: list[list[Any]] = []
+    combining: list[list[Any]] = []
+    category, combining_class = unicodedata.category, unicodedata.combining
+    for code in range(0x80, _MAX_CODE_POINT + 1):
+        char = chr(code)
+        kind = category(char)
+        if kind in _NOTHING:
+            _extend(runs, code, SYMBOL)
+            continue
+        if kind[0] == "M" and combining_class(char):
+            _extend(combining, code, True)
+        value = _fold_value(code, char)
+        if value is not _KEEP:
+            _extend(runs, code, value)
     # Folded text holds ASCII and letters or digits only: the classes above rely on it.
     assert all(
         c.isascii() or c.isalnum() for _, _, v in runs if isinstance(v, str) and v != SYMBOL for c in v
-    )
-    combining = _runs(
-        range(0x80, _MAX_CODE_POINT + 1), lambda c: True if unicodedata.combining(chr(c)) else _KEEP
     )
     space = character_classes().space
     tex = _TEX_SOURCE.replace("(?P<", "(?<").replace('\\"', '"').replace("\\s", space)
