@@ -27,6 +27,7 @@ const state = {
   total: 0,
   loaded: 0,
   generation: 0, // a newer query makes every older reply moot
+  moreInView: false, // the list's end is on screen: load the next page once nothing is in flight
   loading: false,
   days: [],
   status: null,
@@ -96,6 +97,7 @@ async function showPage(reply, { replace, generation }) {
   const page = reply.data;
   const [marks] = await Promise.all([marksReady, texReady()]); // KaTeX has loaded meanwhile, as a rule
   if (generation !== state.generation) return;
+  if (!replace && page.offset !== state.loaded) return; // a page the list already holds, or not yet reaches
   if (replace) {
     state.day = page.day;
     renderDayLine();
@@ -128,9 +130,12 @@ async function showPage(reply, { replace, generation }) {
 
 async function reload() {
   const generation = ++state.generation;
+  // Nothing is loaded of the new query yet: scrolling must not ask for a second copy of its first page.
   state.loaded = 0;
+  state.total = 0;
   cardsEl.setAttribute("aria-busy", "true");
   await showPage(await fetchPage(0), { replace: true, generation });
+  if (state.moreInView) loadMore();
 }
 
 async function loadMore() {
@@ -142,6 +147,8 @@ async function loadMore() {
   } finally {
     state.loading = false;
   }
+  // The list's end may have come into view while this page (or a query since replaced) was on its way.
+  if (state.moreInView) loadMore();
 }
 
 // ---- honest states and source tabs, from /status ----
@@ -330,7 +337,8 @@ $("#next-day").addEventListener("click", () => goToDay(-1));
 $("#open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
 
 new IntersectionObserver((entries) => {
-  if (entries.some((e) => e.isIntersecting)) loadMore();
+  state.moreInView = entries.some((e) => e.isIntersecting);
+  if (state.moreInView) loadMore();
 }).observe($("#more"));
 
 const keys = bindKeys({
