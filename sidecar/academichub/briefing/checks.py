@@ -19,6 +19,7 @@ from functools import cached_property
 
 from ..models import Card
 from .citations import strip_citations
+from .phrases import prose
 from .themes import _STOPWORDS, _stem
 
 COPY_SHARE = 0.7  # a verbatim run this share of the statement's words makes it a copy
@@ -120,7 +121,7 @@ class DayText:
     def vocabulary(self) -> set[str]:
         found: set[str] = set()
         for c in self.cards:
-            text = " ".join([c.title, c.abstract, c.source_label, *c.categories])
+            text = prose(" ".join([c.title, c.abstract, c.source_label, *c.categories]))
             found.update(root(w) for w in _LATIN_WORD.findall(text))
         return found
 

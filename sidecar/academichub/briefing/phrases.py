@@ -51,10 +51,19 @@ def _key(word: str) -> str:
     return _stem(word.lower())
 
 
+# Abstracts carry TeX and, in some feeds, markup: neither is a phrase ('leq n', 'img src x').
+_ACCENT = re.compile(r"""\\["'^`~=.]\{?([A-Za-z])\}?""")  # Schr\"odinger is Schrodinger
+_NOT_PROSE = re.compile(r"\$[^$]*\$|\\[A-Za-z]+|<[^>]*>|&[a-z]+;")
+
+
+def prose(text: str) -> str:
+    return _NOT_PROSE.sub(" , ", _ACCENT.sub(r"\1", text))
+
+
 def candidates(text: str) -> dict[Key, str]:
     """Every candidate phrase of `text`: stemmed key to the words as written (first occurrence)."""
     found: dict[Key, str] = {}
-    for clause in _CLAUSE.split(text):
+    for clause in _CLAUSE.split(prose(text)):
         tokens = _WORD.findall(clause)
         for i in range(len(tokens)):
             for n in range(1, MAX_WORDS + 1):
@@ -68,6 +77,8 @@ def candidates(text: str) -> dict[Key, str]:
                     break  # a longer run from here crosses the same function word
                 if n == 1 and (low[0] in GENERIC or len(low[0]) < 4):
                     continue
+                if min(map(len, low)) < 2 or max(map(len, low)) < 4:
+                    continue  # a TeX leftover such as "leq n"
                 if all(w in GENERIC for w in low) or _VERB_LIKE.match(low[-1]):
                     continue
                 key = tuple(_key(w) for w in run)

@@ -100,6 +100,14 @@ def check_sentence(
     return Verdict(text)
 
 
+def answer_sentence(text: str) -> str:
+    """The sentence of a JoinedSentence answer; a server that ignored the schema answered in plain text."""
+    try:
+        return JoinedSentence.model_validate(json.loads(text, strict=False)).sentence
+    except ValueError:
+        return "" if text.lstrip().startswith("{") else text.strip()
+
+
 class ModelTasks:
     def __init__(self, manager: ModelManager, language: Language, seed: int | None = SEED):
         self.manager = manager
@@ -136,16 +144,12 @@ class ModelTasks:
         text = await self._ask(user, choice_schema(list(options)), CHOICE_TOKENS, on_text)
         try:
             name = PhraseChoice.model_validate(json.loads(text)).name
-        except ValueError:
-            return None
+        except ValueError:  # a server that ignored the schema: its plain answer may still be an option
+            name = text.strip().strip("\"'.` ")
         return name if name in options else None
 
     async def _sentence(self, user: str, max_tokens: int, on_text: OnText | None) -> str:
-        text = await self._ask(user, sentence_schema(), max_tokens, on_text)
-        try:
-            return JoinedSentence.model_validate(json.loads(text, strict=False)).sentence
-        except ValueError:
-            return ""
+        return answer_sentence(await self._ask(user, sentence_schema(), max_tokens, on_text))
 
     async def join(
         self,
@@ -157,10 +161,7 @@ class ModelTasks:
         must_contain: str = "",
     ) -> Verdict:
         result = await self.manager.generate(self.join_request(facts, cites), on_text)
-        try:
-            raw = JoinedSentence.model_validate(json.loads(result.text, strict=False)).sentence
-        except ValueError:
-            raw = ""
+        raw = answer_sentence(result.text)
         return check_sentence(raw, cites, cards, must_contain=must_contain, code_version=code_version)
 
     async def synthesis(

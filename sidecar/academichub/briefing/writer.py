@@ -167,18 +167,19 @@ class BriefingWriter:
                 assemble.code_briefing(plan, self.language, day, reason("no_model", self.language))
             )
         name = self.manager.name
-        english_only = self.language == "zh" and not writes_chinese(name)
-        if self.capable is None:
-            self.capable = writes_synthesis(self.manager.backend)
-        notice = assemble.ENGLISH_ONLY_ZH.format(model=name) if english_only else None
-        briefing = assemble.code_briefing(plan, self.language, day, notice)
-        if english_only:  # its sentences would be English in a Chinese briefing: code writes it all
-            return self._finish(briefing)
-        steps = len(plan.themes) + (1 if plan.links and self.capable else 0) + 2
         tasks = ModelTasks(self.manager, self.language, self.seed)
         try:
-            self._progress("loading", 0, steps)
+            self._progress("loading", 0, 1)
             await self.manager.load()
+            name = self.manager.name  # a server names its model once asked
+            if self.language == "zh" and not writes_chinese(name):
+                # Its sentences would be English in a Chinese briefing: code writes it all, and says why.
+                notice = assemble.ENGLISH_ONLY_ZH.format(model=name)
+                return self._finish(assemble.code_briefing(plan, self.language, day, notice))
+            if self.capable is None:
+                self.capable = writes_synthesis(self.manager.backend)
+            briefing = assemble.code_briefing(plan, self.language, day, None)
+            steps = len(plan.themes) + (1 if plan.links and self.capable else 0) + 2
             for i, (planned, theme) in enumerate(zip(plan.themes, briefing.themes, strict=False), start=1):
                 self._progress("theme", i, steps)
                 await self._theme(tasks, planned, theme, f"theme:{i}")
