@@ -38,11 +38,11 @@ from academichub.briefing.model import Briefing, Statement
 from academichub.briefing.render import render_markdown
 from academichub.briefing.select import select_papers
 from academichub.briefing.writer import write_briefing
-from academichub.cards import number_cards, order_papers
+from academichub.ingest.sources import FeedError, parse_feed
 from academichub.llm.manager import ModelManager
 from academichub.models import Card, Paper
 from academichub.paths import seed_day_dir
-from academichub.sources import FeedError, parse_feed
+from academichub.store.cards import number_cards, order_papers
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = ROOT / "tests" / "fixtures" / "feeds"

@@ -6,11 +6,11 @@ from academichub.briefing.checks import DayText
 from academichub.briefing.plan import plan_briefing
 from academichub.briefing.select import select_papers
 from academichub.briefing.writer import write_briefing
-from academichub.cards import number_cards, order_papers
+from academichub.ingest.sources import parse_feed
 from academichub.llm.manager import ModelManager
 from academichub.llm.openai_compat import OpenAICompatibleModel
 from academichub.paths import seed_day_dir
-from academichub.sources import parse_feed
+from academichub.store.cards import number_cards, order_papers
 
 
 def seed_cards():

@@ -121,8 +121,10 @@ class DayText:
     def vocabulary(self) -> set[str]:
         found: set[str] = set()
         for c in self.cards:
-            text = prose(" ".join([c.title, c.abstract, c.source_label, *c.categories]))
-            found.update(root(w) for w in _LATIN_WORD.findall(text))
+            text = " ".join([c.title, c.abstract, c.source_label, *c.categories])
+            for variant in (text, prose(text)):  # as written, and with TeX accents and markup undone
+                found.update(root(w) for w in _LATIN_WORD.findall(variant))
+                found.update(root(w) for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", variant))
         return found
 
     def copied(self, text: str) -> bool:
@@ -133,7 +135,13 @@ class DayText:
         return any(_longest_run(mine, source) >= need for source in self._sources if len(source) >= need)
 
     def invented(self, text: str) -> list[str]:
-        return [w for w in content_words(text) if root(w) not in self.vocabulary]
+        """Content words in none of the cards ('model-assisted' is found where both its parts are)."""
+        return [
+            w
+            for w in content_words(text)
+            if root(w) not in self.vocabulary
+            and not all(root(p) in self.vocabulary for p in w.split("-") if p)
+        ]
 
     def fragment(self, text: str) -> bool:
         return is_fragment(text, self.titles)
