@@ -7,7 +7,8 @@
 
 The days (each its papers, numbered as the popup numbers them; the briefing reads the 25 it selects):
 - seed: the recorded seed day shipped with the product (10 feeds, 71 papers);
-- recorded: every other recorded feed in tests/fixtures/feeds, as one day (arXiv, bioRxiv, Nature, AJPH...);
+- recorded: every other captured feed in tests/fixtures/feeds, as one day (arXiv, bioRxiv, AJPH...; not
+  the files made by hand for tests);
 - eval-1..eval-5: five days made from real arXiv metadata (/work/shared/radar-eval, or --radar-eval): one
   month each, six papers from each of five categories drawn with a fixed seed. Without that set, two
   halves of the seed day split by source stand in.
@@ -15,7 +16,9 @@ Per day and in total it prints what issue 12 names: statements; citations naming
 statements copied from a title or abstract (a verbatim run of at least 70% of their words); fragments (cut
 off with "…", no sentence end, a bare date or title); content words found in none of the day's cards
 (invented); theme titles that are a paper's title; themes of fewer than two papers; and the time to write
-the briefing. Prints figures and exits 0: they are the result, not a pass/fail.
+the briefing (wall clock, and this process's CPU time, which other load on the machine does not inflate);
+and what the model wrote (theme names it chose, sentences of its that passed the checks). Prints figures
+and exits 0: they are the result, not a pass/fail.
 """
 
 from __future__ import annotations
@@ -50,9 +53,12 @@ RADAR_EVAL = Path("/work/shared/radar-eval")
 EVAL_MONTHS = ["2026-01", "2026-02", "2025-12", "2023-05", "2023-04"]
 
 
+MADE_HERE = ("GENERATED_", "HOSTILE_", "RECONSTRUCTED_")  # test inputs written by hand, not captured feeds
+
+
 def recorded_papers(directory: Path) -> list[Paper]:
     papers: dict[str, Paper] = {}
-    for file in sorted(directory.iterdir()):
+    for file in sorted(f for f in directory.iterdir() if not f.name.startswith(MADE_HERE)):
         try:
             feed = parse_feed(file.read_bytes())
         except (FeedError, OSError, ValueError):
@@ -127,6 +133,8 @@ class Figures:
     small_themes: int = 0
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # this process's CPU time: what the machine's other load does not inflate
+    model_names: int = 0  # theme names the model chose
+    model_sentences: int = 0  # sentences the model wrote that passed the checks
     invented_examples: list[str] = field(default_factory=list)
 
     def add(self, other: Figures) -> None:
@@ -165,9 +173,11 @@ def measure(briefing: Briefing, day_cards: list[Card]) -> Figures:
         invented = text.invented(line)
         figures.invented += len(invented)
         figures.invented_examples += invented
+    figures.model_sentences = sum(getattr(s, "by", "") == "model" for s in statements_of(briefing))
     for theme in briefing.themes:
-        if getattr(theme, "also_today", False):
+        if getattr(theme, "also_today", False):  # a briefing from before "Also today" has none
             continue
+        figures.model_names += getattr(theme, "named_by", "") == "model"
         figures.themes += 1
         figures.title_copies += text.title_copy(theme.title)
         figures.small_themes += len(theme.cards) < 2
@@ -184,6 +194,7 @@ def row(name: str, f: Figures) -> str:
     return (
         f"{name:<13} {f.statements:>5} {f.invalid_citations:>7} {copied} {f.fragments:>5} {invented}"
         f" {f.themes:>6} {f.title_copies:>10} {f.small_themes:>9} {f.seconds:>7.1f} {f.cpu_seconds:>6.1f}"
+        f" {f.model_names:>5}/{f.model_sentences:<3}"
     )
 
 
@@ -214,6 +225,7 @@ async def main() -> int:
     print(
         f"{'day (papers)':<13} {'stmts':>5} {'badcite':>7} {'copied':>11} {'frags':>5} "
         f"{'invented words':>17} {'themes':>6} {'title-copy':>10} {'<2 papers':>9} {'wall s':>7} {'cpu s':>6}"
+        " model names/sentences"
     )
     total = Figures()
     try:

@@ -95,7 +95,7 @@ def root(word: str) -> str:
 def content_words(text: str) -> list[str]:
     """Latin-script content words of `text`, stemmed: no function words, no numbers, no single letters."""
     out = []
-    for word in _LATIN_WORD.findall(strip_citations(text)):
+    for word in _LATIN_WORD.findall(prose(strip_citations(text))):
         low = word.lower()
         if len(low) < 3 or low in FUNCTION_WORDS:
             continue

@@ -148,7 +148,12 @@ _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*\{([^{}]*)\}")
 
 
 def _drop_brackets(text: str) -> str:
-    text = _TEX_COMMAND.sub(r"\1", text)  # '\textbf{P}unctuation' is 'Punctuation'
+    # '\textbf{P}unctuation' is 'Punctuation' in prose; a formula ($...$) stays as written, for the popup
+    # to typeset (or show as its source).
+    text = "".join(
+        part if part.startswith("$") else _TEX_COMMAND.sub(r"\1", part)
+        for part in re.split(r"(\$[^$]*\$)", text)
+    )
     previous = None
     while previous != text:
         previous, text = text, re.sub(r"\s?\([^()]*\)|\s?\[[^\[\]]*\]", "", text)
