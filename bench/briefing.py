@@ -10,7 +10,7 @@ The goals (issue 7, item 5), measured in one process:
 - meanwhile the cards API's p99 latency under 50 ms (a client asking for a page of cards every 50 ms);
 - the sidecar's decoding speed (ModelManager: the model's thread, tokens handed to the event loop) at least
   0.9 of llama-cpp-python's called directly on the same prompt, the same Llama, in the same run: the first
-  theme's prompt and schema, runs alternated, medians compared.
+  theme's join prompt and schema, runs alternated, medians compared.
 The process is pinned to `--cores` CPUs (sched_setaffinity), so the model's automatic thread count is what a
 machine with that many cores gets. Prints the figures and exits 0: they are the result, not a pass/fail. The
 machine's other load moves every figure (llama.cpp's threads wait for each other at every step, so a busy
@@ -34,13 +34,12 @@ from aiohttp import web
 
 from academichub.api import LISTENING, create_app
 from academichub.api.library import Library
-from academichub.briefing import prompts
+from academichub.briefing import assemble
 from academichub.briefing.day import day_cards
-from academichub.briefing.digest import digest
-from academichub.briefing.model import BriefingEvent, ThemeDraft, draft_schema
+from academichub.briefing.model import BriefingEvent
+from academichub.briefing.plan import plan_briefing
 from academichub.briefing.select import select_papers
-from academichub.briefing.themes import group_themes
-from academichub.briefing.writer import REPEAT_PENALTY, SEED, TEMPERATURE, THEME_TOKENS
+from academichub.briefing.tasks import ModelTasks
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config
 from academichub.ingest.jobs import ingest_recordings
 from academichub.llm.base import Generation, GenerationRequest
@@ -147,20 +146,14 @@ async def briefing_over_http(paths: Paths) -> dict[str, float]:
 
 
 def first_theme_request(paths: Paths) -> GenerationRequest:
+    """The join task on the first theme's first two papers: about 80 tokens of JSON-constrained prose."""
     with PaperStore(paths.papers) as store:
         papers = store.day(store.latest_day())
     cards = day_cards(papers, paths.data)
-    chosen = select_papers(cards)
-    group = group_themes(chosen, corpus=cards)[0]
-    digests = {c.id: digest(c) for c in group.cards}
-    return GenerationRequest(
-        messages=prompts.theme_prompt(group.cards, digests, "en"),
-        json_schema=draft_schema(ThemeDraft, group.numbers),
-        max_tokens=THEME_TOKENS,
-        temperature=TEMPERATURE,
-        repeat_penalty=REPEAT_PENALTY,
-        seed=SEED,
-    )
+    theme = plan_briefing(select_papers(cards), corpus=cards).themes[0]
+    first, second = theme.contributions[:2]
+    facts = [assemble.join_parts([assemble.part(c, "en")], "en") for c in (first, second)]
+    return ModelTasks(None, "en").join_request(facts, [first.card, second.card])  # type: ignore[arg-type]
 
 
 def direct(model: LocalModel, request: GenerationRequest) -> Generation:

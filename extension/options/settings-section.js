@@ -1,5 +1,5 @@
-// The model (GGUF path, threads, GPU layers) and the refresh schedule: both live in the sidecar's
-// settings file, read and written through its API.
+// The model (chosen from the models found, or a GGUF path; threads, GPU layers) and the refresh schedule:
+// both live in the sidecar's settings file, read and written through its API.
 import "../shared/protocol.js";
 import { t } from "../shared/i18n.js";
 import { say, sayFailure } from "./messages.js";
@@ -8,6 +8,32 @@ const P = globalThis.AcademicHubProtocol;
 const $ = (selector) => document.querySelector(selector);
 
 const SETTINGS = "/settings";
+const MODELS = "/models";
+
+// The models that can write the briefing (bundled, configured, found running): picking one fills the form's
+// path, endpoint and endpoint_model, which Save sends like any other model setting.
+async function offerModels(form) {
+  const select = $("#model-choice");
+  const reply = await P.api("GET", MODELS);
+  if (!reply.ok) {
+    select.hidden = true;
+    return;
+  }
+  const models = reply.data.models ?? [];
+  select.replaceChildren(
+    ...models.map((choice, i) => {
+      const option = document.createElement("option");
+      option.value = String(i);
+      option.textContent = `${choice.name} — ${choice.runtime}${choice.available ? "" : ` (${t("modelMissing")})`}`;
+      option.selected = choice.selected;
+      return option;
+    }),
+  );
+  select.onchange = () => {
+    const choice = models[Number(select.value)];
+    if (choice) fill(form, { path: choice.path, endpoint: choice.endpoint, endpoint_model: choice.endpoint_model });
+  };
+}
 
 function fill(form, values) {
   for (const input of form.elements) {
@@ -48,6 +74,7 @@ export function settingsSection() {
     }
     fill(forms.model, reply.data.model ?? {});
     fill(forms.refresh, reply.data.refresh ?? {});
+    await offerModels(forms.model);
   }
 
   for (const [part, form] of Object.entries(forms)) {
@@ -56,6 +83,7 @@ export function settingsSection() {
       const reply = await P.api("PATCH", SETTINGS, { body: { [part]: read(form) } });
       if (!reply.ok) return sayFailure(messages[part], reply);
       fill(form, reply.data[part] ?? {});
+      if (part === "model") await offerModels(form);
       say(messages[part], t("saved"));
     });
   }

@@ -69,8 +69,9 @@ function render(body, briefing, onCite) {
 
 function byline(briefing) {
   const when = new Date(briefing.written_at).toLocaleString(uiLanguage(), { dateStyle: "medium", timeStyle: "short" });
-  if (briefing.extractive) return [t("briefingExtractive"), briefing.notice].filter(Boolean).join(" ");
-  return t("briefingBy", [briefing.model, when]);
+  // Who wrote what: the notice (no model, or an English-only model for a Chinese briefing), then the credits.
+  if (briefing.extractive) return [t("briefingExtractive"), briefing.notice, briefing.credits].filter(Boolean).join(" ");
+  return [briefing.notice, t("briefingBy", [briefing.model, when]), briefing.credits].filter(Boolean).join(" ");
 }
 
 export function showBriefing(section, day, onCite) {

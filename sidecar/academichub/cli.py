@@ -272,6 +272,28 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .llm.discovery import discover, format_choices, use_choice
+
+    paths = _paths(args)
+    choices = discover(load_config(paths.config_file).model)
+    if args.use is not None:
+        if not 1 <= args.use <= len(choices):
+            print(
+                f"error: no model {args.use}; `academichub models` lists 1 to {len(choices)}", file=sys.stderr
+            )
+            return 2
+        use_choice(paths.config_file, chosen := choices[args.use - 1])
+        print(f"The briefing will be written with {chosen.name} ({chosen.runtime}).")
+    elif args.json:
+        json.dump([c.model_dump(mode="json") for c in choices], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(format_choices(choices))
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from .ingest.health import HealthBook
     from .store.paper_store import PaperStore
@@ -441,6 +463,11 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--json", action="store_true", help="print the structured briefing as JSON")
     brief.add_argument("--fresh", action="store_true", help="write a new one even if the day's is cached")
     brief.set_defaults(func=cmd_brief)
+
+    models = commands.add_parser("models", parents=[common], help="the models that can write the briefing")
+    models.add_argument("--use", type=int, metavar="N", help="write the briefing with model N of the list")
+    models.add_argument("--json", action="store_true")
+    models.set_defaults(func=cmd_models)
 
     status = commands.add_parser("status", parents=[common], help="papers stored and each source's health")
     status.add_argument("--json", action="store_true")

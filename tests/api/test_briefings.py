@@ -55,7 +55,9 @@ async def test_a_briefing_streams_progress_and_text_and_ends_with_the_checked_br
 
     kinds = [e.event for e in events]
     assert kinds[0] == "progress" and kinds[-1] == "briefing"
-    assert "text" in kinds and kinds.index("text") < kinds.index("section")
+    # The model streams text only where it is asked something (a theme with several key phrases).
+    assert "section" in kinds
+    assert all(e.section and e.section.startswith("theme:") for e in events if e.event == "text")
     briefing = events[-1].briefing
     assert briefing.model == "SmolLM2-135M-Instruct.Q4_1.gguf" and not briefing.extractive
     status = StatusReport.model_validate(await (await sidecar.client.get("/api/v1/status")).json())

@@ -10,6 +10,7 @@ import pytest
 
 from academichub.briefing.day import brief_day, day_cards
 from academichub.briefing.model import Briefing, BriefingEvent
+from academichub.briefing.select import select_papers
 from academichub.ingest.refresh import ingest_directory
 from academichub.llm.local import LocalModel
 from academichub.llm.manager import ModelManager
@@ -42,6 +43,12 @@ def seed(tmp_path_factory, seed_day) -> SeedDay:
         day = store.latest_day()
         papers = store.day(day)
     return SeedDay(paths, day, day_cards(papers, paths.data))
+
+
+@pytest.fixture(scope="session")
+def chosen(seed) -> list[Card]:
+    """The 25 papers the seed day's briefing reads."""
+    return select_papers(seed.cards)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from academichub.briefing.digest import DIGEST_WORDS, DigestBook, digest, sentences
+from academichub.briefing.digest import DIGEST_WORDS, digest, sentences
 from academichub.models import Paper
 
 
@@ -64,22 +64,3 @@ def test_sentences_keep_math_and_citations_whole():
         "It holds for n > 2.5 and [3].",
         "Done.",
     ]
-
-
-def test_digest_book_keeps_digests_and_remakes_them_when_the_abstract_changes(tmp_path):
-    path = tmp_path / "digests" / "2026-06-24.json"
-    first = paper("We propose Foo for graphs. More.")
-    assert DigestBook(path).digests([first]) == {first.id: "We propose Foo for graphs."}
-    assert path.exists()
-
-    changed = paper("We propose Bar for trees instead. More.")
-    assert DigestBook(path).digests([changed]) == {changed.id: "We propose Bar for trees instead."}
-    assert DigestBook(path).digests([changed]) == {changed.id: "We propose Bar for trees instead."}
-
-
-def test_a_damaged_digest_file_is_made_again(tmp_path):
-    path = tmp_path / "digests.json"
-    path.write_text("{not json")
-    assert DigestBook(path).digests([paper("We show that X holds. Y.")]) == {
-        "arxiv:2606.00001": "We show that X holds."
-    }

@@ -28,6 +28,7 @@ def briefing(**fields) -> Briefing:
         cards=[3, 7, 12],
         model="SmolLM2-135M-Instruct.Q4_1.gguf",
         written_at=WHEN,
+        credits="It named the themes.",
     )
     return Briefing(**(values | fields))
 
@@ -47,8 +48,8 @@ def test_each_statement_shows_every_citation_once(statement, expected):
 def test_the_markdown_says_which_model_wrote_it_when_and_that_it_read_abstracts_only():
     text = render_markdown(briefing())
     assert text.startswith("## Quantum errors and sleeping mice\n")
-    byline = "Written by SmolLM2-135M-Instruct.Q4_1.gguf on 2026-06-24 08:30 UTC, from the papers' titles"
-    assert f"*{byline} and abstracts only.*" in text
+    byline = "Written with SmolLM2-135M-Instruct.Q4_1.gguf on 2026-06-24 08:30 UTC, from the papers' titles"
+    assert f"*{byline} and abstracts only. It named the themes.*" in text
     assert "Decoders learn syndromes. [03] Mice sleep [12]." in text
     assert "### Quantum hardware\n\n- Leakage is measured. [07]" in text
     assert "### Across fields\n\n- Both count errors. [03][12]" in text
@@ -58,21 +59,26 @@ def test_the_markdown_says_which_model_wrote_it_when_and_that_it_read_abstracts_
 def test_chinese_briefings_have_chinese_headings():
     text = render_markdown(briefing(language="zh"))
     assert (
-        "由 SmolLM2-135M-Instruct.Q4_1.gguf 于 2026-06-24 08:30 UTC 撰写，仅阅读了论文的标题和摘要。" in text
+        "由 SmolLM2-135M-Instruct.Q4_1.gguf 参与于 2026-06-24 08:30 UTC 撰写，仅阅读了论文的标题和摘要。"
+        in text
     )
     assert "### 跨学科联系" in text and "### 优先阅读" in text
 
 
-def test_an_extractive_briefing_says_it_was_not_written_by_a_model():
+def test_a_briefing_no_model_took_part_in_says_why_at_the_top():
     text = render_markdown(
-        briefing(extractive=True, model="none", notice="Not written by a model: no such file.")
+        briefing(
+            extractive=True, model="none", notice="No model took part: no such file.", credits="By code."
+        )
     )
-    assert "*Not written by a model: no such file.*" in text
-    assert "Written by" not in text
+    assert text.startswith(
+        "## Quantum errors and sleeping mice\n\n**No model took part: no such file.**\n\n*By code.*"
+    )
+    assert "Written with" not in text
 
 
-def test_a_theme_code_wrote_in_a_model_briefing_is_marked():
-    code_theme = Theme(
-        title="Sleep", cards=[12], statements=[Statement(text="Mice sleep.", cites=[12])], extractive=True
+def test_a_sentence_the_model_wrote_is_marked():
+    written = Theme(
+        title="Sleep", cards=[12], statements=[Statement(text="Mice sleep.", cites=[12], by="model")]
     )
-    assert "### Sleep (written by code)" in render_markdown(briefing(themes=[code_theme]))
+    assert "### Sleep\n\n- Mice sleep. [12] ✎" in render_markdown(briefing(themes=[written]))

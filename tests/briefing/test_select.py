@@ -1,7 +1,9 @@
 from collections import Counter
 
+from academichub.briefing.grouping import group_themes
+from academichub.briefing.phrases import PhraseBook
 from academichub.briefing.select import BRIEFING_PAPERS, pick_read_first, select_papers, top_of_day
-from academichub.briefing.themes import group_themes
+from academichub.briefing.themes import ThemeGroup
 
 
 def test_without_a_radar_the_top_of_the_day_samples_every_source_in_card_order(seed):
@@ -26,14 +28,14 @@ def test_a_short_day_is_briefed_whole(seed):
     assert top_of_day(seed.cards[:4]) == seed.cards[:4]
 
 
-def test_read_first_takes_the_lead_of_each_of_the_three_largest_themes(seed):
-    themes = group_themes(select_papers(seed.cards), corpus=seed.cards)
+def test_read_first_takes_the_lead_of_each_of_the_three_largest_themes(chosen, seed):
+    themes = [g for g, _ in group_themes(chosen, PhraseBook(chosen, seed.cards), corpus=seed.cards)[0]]
     picks = pick_read_first(themes)
     assert [c.n for c in picks] == [t.lead for t in themes[:3]]
 
 
 def test_read_first_follows_the_radar_when_it_matched(seed):
-    themes = group_themes(seed.cards[:6])
+    themes = [ThemeGroup(cards=seed.cards[:3], lead=1), ThemeGroup(cards=seed.cards[3:6], lead=4)]
     scores = {seed.cards[4].id: 3.0, seed.cards[1].id: 1.0}
     assert [c.n for c in pick_read_first(themes, scores)] == [
         seed.cards[4].n,

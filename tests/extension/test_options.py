@@ -155,3 +155,35 @@ async def test_model_and_schedule_settings_are_saved_through_the_sidecar(
         else:
             await sidecar_api(library.path, "PATCH", "/settings", before)
         await page.close()
+
+
+async def test_the_models_found_are_offered_and_the_one_picked_is_saved(
+    extension: ExtensionBrowser, library: LibraryDir, tmp_path: Path
+) -> None:
+    page = await options_page(extension)  # starts the sidecar through the native host if none runs
+    choice = page.locator("#model-choice")
+    await expect(choice.locator("option").first).to_be_attached()
+    before = await sidecar_api(library.path, "GET", "/settings")
+    listed = (await sidecar_api(library.path, "GET", "/models"))["models"]
+    await expect(choice.locator("option")).to_have_count(len(listed))
+    await expect(choice.locator("option").first).to_contain_text("SmolLM2-135M-Instruct.Q4_1.gguf")
+    try:
+        await choice.select_option(index=0)  # the bundled model
+        await expect(page.locator("#model-form input[name=path]")).to_have_value("")
+        await page.locator("#model-form").get_by_role("button", name="Save").click()
+        await expect(page.locator("#model-message")).to_have_text("Saved.")
+        after = await sidecar_api(library.path, "GET", "/settings")
+        assert (after["model"]["path"], after["model"]["endpoint"]) == ("", "")
+        assert after["model"]["threads"] == before["model"]["threads"]
+        await expect(choice.locator("option:checked")).to_contain_text("bundled with AcademicHub")
+    finally:
+        original = Path(before["model"]["path"]) if before["model"]["path"] else None
+        if original and not original.exists():
+            original.write_bytes(b"")
+            try:
+                await sidecar_api(library.path, "PATCH", "/settings", before)
+            finally:
+                original.unlink()
+        else:
+            await sidecar_api(library.path, "PATCH", "/settings", before)
+        await page.close()

@@ -147,12 +147,11 @@ async def test_tex_attacks_run_nothing_and_what_cannot_be_typeset_shows_as_sourc
     widths = await cards.locator(".katex").evaluate_all("fs => fs.map(f => f.getBoundingClientRect().width)")
     assert max(widths) < 2_000
 
-    # The briefing (the extractive one: the papers' first sentences) typesets the same TeX the same way.
+    # The briefing (code's: each paper's phrase, here its title's) treats the same TeX the same way.
     briefing = page.locator("#briefing")
     await expect(briefing).to_have_attribute("aria-busy", "false")
-    assert await briefing.locator("[data-tex='$n \\\\geq 1$'] .katex").count() > 0
     sources = await briefing.locator(".tex-source").evaluate_all("fs => fs.map(f => f.textContent)")
-    assert any(source.startswith("$\\htmlStyle{background:url(javascript:") for source in sources)
+    assert any(source.startswith("${{{{") for source in sources)  # the title's groups nested 3,000 deep
     links = await briefing.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert all(link.startswith("#card-") for link in links)  # its citations, and nothing else
     assert await briefing.locator("img, script, iframe, [id='pwned'], .x").count() == 0

@@ -12,7 +12,7 @@ from aiohttp import web
 from ..ingest.fetcher import Fetcher
 from ..service.card_shelf import CardShelf
 from ..service.refresher import Refresher
-from . import briefings, catalogue, export, papers, radar, refresh, settings, sources, status
+from . import briefings, catalogue, export, model_choices, papers, radar, refresh, settings, sources, status
 from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
 from .library import Library
 from .models import ScheduleState
@@ -37,7 +37,18 @@ LISTENING = web.AppKey("listening", Listening)
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for resource in (status, papers, sources, catalogue, refresh, export, radar, briefings, settings):
+    for resource in (
+        status,
+        papers,
+        sources,
+        catalogue,
+        refresh,
+        export,
+        radar,
+        briefings,
+        settings,
+        model_choices,
+    ):
         resource.add_routes(table)
     return table
 

@@ -1,5 +1,5 @@
 """A stored day's briefing: the day's cards numbered as the popup numbers them, the radar's picks, the
-cached digests, and the cached briefing when the day's papers have not changed since it was written.
+and the cached briefing when the day's papers have not changed since it was written.
 
 Used by `academichub brief` and by `POST /api/v1/briefings`; each passes the day's papers from the store it
 owns (the service's store has one owner)."""
@@ -19,18 +19,11 @@ from ..models import Card, Paper
 from ..paths import Paths
 from ..store.cards import number_cards, order_papers
 from .cache import BriefingCache, briefing_key
-from .digest import DigestBook
 from .model import Briefing, BriefingEvent, Language
 from .select import select_papers
 from .writer import OnEvent, write_briefing
 
-BRIEFINGS_DIR = "briefings"  # under the data directory: one file per day and language, and digests/
-
-
-def digest_book(data_dir: Path, day: dt.date | None) -> DigestBook:
-    """One small file per day: a briefing reads one day's digests, never the whole history's."""
-    name = day.isoformat() if day else "undated"
-    return DigestBook(data_dir / BRIEFINGS_DIR / "digests" / f"{name}.json")
+BRIEFINGS_DIR = "briefings"  # under the data directory: one file per day and language
 
 
 def day_cards(papers: Sequence[Paper], data_dir: Path) -> list[Card]:
@@ -72,10 +65,8 @@ async def brief_day(
                 on_event(BriefingEvent(event="progress", stage="done", step=1, steps=1))
                 on_event(BriefingEvent(event="briefing", briefing=cached))
             return cached
-    digests = await asyncio.to_thread(digest_book(data_dir, day).digests, chosen)
     briefing = await write_briefing(
         chosen,
-        digests,
         manager,
         language=language,
         day=day,
@@ -86,15 +77,6 @@ async def brief_day(
     if day is not None:
         await asyncio.to_thread(cache.put, day, key, briefing)
     return briefing
-
-
-def remember_digests(papers: Sequence[Paper], data_dir: Path) -> None:
-    """Digest newly ingested papers now, so the briefing's prompts are ready (call after an ingest)."""
-    by_day: dict[dt.date, list[Paper]] = {}
-    for paper in papers:
-        by_day.setdefault(paper.day or paper.date, []).append(paper)
-    for day, those in by_day.items():
-        digest_book(data_dir, day).digests(those)
 
 
 class NoPapers(LookupError):

@@ -1,25 +1,14 @@
-"""A paper in one short sentence, by code: what the briefing's prompts carry instead of the abstract.
-
-Prompt processing dominates on a CPU (a 1,600-token prompt took about 10 s on two cores), so each paper
-enters a prompt as its title and one trimmed sentence: the one that says what the paper does ("we
-propose...", "here we show..."), else the first. Digests are cached by paper id and abstract, so a day is
-digested once after ingest, not at every briefing.
-"""
+"""An abstract's sentences, and a paper in one short sentence: the one that says what the paper does ("we
+propose...", "here we show..."), else the first, trimmed to a word limit (for a prompt, never a briefing
+statement: see contribution for those)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import tempfile
-from collections.abc import Iterable
-from pathlib import Path
 
 from ..models import Paper
 
 DIGEST_WORDS = 20  # about 28 tokens: five papers and the instructions stay near 300 tokens
-DIGEST_VERSION = 1  # bump when the rule changes, so cached digests are made again
 
 # Abbreviations that end in a full stop without ending the sentence.
 _ABBREVIATIONS = (
@@ -91,57 +80,3 @@ def digest(paper: Paper, limit: int = DIGEST_WORDS) -> str:
     chosen = next((s for s in found[:6] if _CONTRIBUTION.search(s)), found[0])
     chosen = _LEAD_IN.sub("", chosen, count=1)
     return trim_words(chosen[:1].upper() + chosen[1:], limit)
-
-
-def _abstract_key(paper: Paper) -> str:
-    return hashlib.blake2b(
-        f"{DIGEST_VERSION}\0{paper.title}\0{paper.abstract}".encode(), digest_size=8
-    ).hexdigest()
-
-
-class DigestBook:
-    """Digests kept in one small JSON file beside the papers: {paper id: [abstract key, digest]}."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._entries: dict[str, list[str]] | None = None
-        self._dirty = False
-
-    def _load(self) -> dict[str, list[str]]:
-        if self._entries is None:
-            try:
-                self._entries = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):  # missing or damaged: digests are cheap to make again
-                self._entries = {}
-        return self._entries
-
-    def digest(self, paper: Paper) -> str:
-        entries = self._load()
-        key = _abstract_key(paper)
-        cached = entries.get(paper.id)
-        if cached and cached[0] == key:
-            return cached[1]
-        text = digest(paper)
-        entries[paper.id] = [key, text]
-        self._dirty = True
-        return text
-
-    def digests(self, papers: Iterable[Paper]) -> dict[str, str]:
-        """Digest every paper (from the cache where its abstract is unchanged) and save the new ones."""
-        out = {paper.id: self.digest(paper) for paper in papers}
-        self.save()
-        return out
-
-    def save(self) -> None:
-        if not self._dirty:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".digests-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(self._entries, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._dirty = False

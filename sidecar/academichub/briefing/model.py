@@ -1,8 +1,8 @@
-"""The briefing as structured data (kept as JSON, served by the API, rendered as Markdown), and the small
-drafts the model is asked to fill in, one prompt at a time.
+"""The briefing as structured data (kept as JSON, served by the API, rendered as Markdown), and the narrow
+answers the model is asked for, one prompt at a time.
 
-The drafts' JSON Schemas are what constrain the model's output: llama.cpp turns them into a grammar, so a
-draft always parses, and each draft's `cites` may only name the cards its prompt was given.
+The answers' JSON Schemas constrain the model's output: llama.cpp turns them into a grammar, so an answer
+always parses, and a choice can only be one of the options code offered.
 """
 
 from __future__ import annotations
@@ -16,12 +16,18 @@ from pydantic import BaseModel, Field
 Language = Literal["en", "zh"]
 
 
+Writer = Literal["code", "model"]
+
+
 class Statement(BaseModel):
     """One sentence of the briefing and the card numbers it is about."""
 
     text: str
     cites: list[int] = Field(
         default_factory=list, description="Card numbers, as shown on the cards: [3] is card 03."
+    )
+    by: Writer = Field(
+        default="code", description="'model' for a sentence the model wrote and the checks passed."
     )
 
 
@@ -32,6 +38,10 @@ class Theme(BaseModel):
     statements: list[Statement] = Field(default_factory=list)
     extractive: bool = Field(
         default=False, description="Written by code from the abstracts, not by the model."
+    )
+    named_by: Writer = Field(default="code", description="Who chose the title among the key phrases.")
+    also_today: bool = Field(
+        default=False, description="Not a theme: the papers that share no topic with another, one line each."
     )
 
 
@@ -61,7 +71,13 @@ class Briefing(BaseModel):
         default=False, description="True when code, not a model, wrote the whole briefing."
     )
     notice: str | None = Field(
-        default=None, description="Why a model did not write it (a missing file, say)."
+        default=None,
+        description="Why a model did not write it (a missing file, say), or that the model writes English "
+        "only for a Chinese briefing.",
+    )
+    credits: str = Field(
+        default="",
+        description="Which parts code assembled and which the model wrote, in the briefing's language.",
     )
     removed_citations: int = Field(
         default=0, description="Citations dropped because they named no given card."
@@ -73,55 +89,42 @@ class Briefing(BaseModel):
         return {n for s in statements for n in s.cites} | {r.card for r in self.read_first}
 
 
-# ---- what the model fills in: short, so each answer is a few dozen tokens ----
+# ---- what the model is asked for: narrow answers, each checked by code ----
 # No maxLength on strings: llama.cpp spells a length limit out as nested optional rules, which slowed
-# decoding from about 50 to 18 tokens/s here. max_tokens bounds the answer instead, and code trims it.
+# decoding from about 50 to 18 tokens/s here. max_tokens bounds the answer instead, and code checks it.
 
 
-class StatementDraft(BaseModel):
-    # `cites` before `text`: the model picks the paper first, then writes about the paper it picked.
-    cites: list[int] = Field(min_length=1, max_length=2)
-    text: str
+class PhraseChoice(BaseModel):
+    """The theme's name, one of the key phrases code found in at least two of its papers."""
+
+    name: str
 
 
-class ThemeDraft(BaseModel):
-    title: str
-    statements: list[StatementDraft] = Field(min_length=1, max_length=3)
+class JoinedSentence(BaseModel):
+    """Two (or more) facts joined into one sentence, or a theme's synthesis from a capable model."""
+
+    sentence: str
 
 
-class OpeningDraft(BaseModel):
-    headline: str
-    overview: list[StatementDraft] = Field(min_length=1, max_length=3)  # the prompt asks for two or three
+def choice_schema(options: list[str]) -> dict[str, Any]:
+    """PhraseChoice narrowed to `options`: the grammar lets the model write nothing else."""
+    return {
+        "type": "object",
+        "properties": {"name": {"type": "string", "enum": list(options)}},
+        "required": ["name"],
+    }
 
 
-class LinksDraft(BaseModel):
-    links: list[str] = Field(description="One sentence per pair of papers, in the order given.")
-
-
-class ReadFirstDraft(BaseModel):
-    reasons: list[str] = Field(description="Why to read each paper first, in the order given.")
-
-
-def draft_schema(
-    draft: type[BaseModel], cards: list[int] | None = None, items: int | None = None
-) -> dict[str, Any]:
-    """The draft's JSON Schema, narrowed for one prompt: `cites` may only hold `cards`, and a list of
-    sentences (links, reasons) has exactly `items` entries."""
-    schema = copy.deepcopy(draft.model_json_schema())
-    for definition in [schema, *schema.get("$defs", {}).values()]:
-        for name, prop in definition.get("properties", {}).items():
-            prop.pop("title", None)
-            if name == "cites" and cards is not None:
-                prop["items"] = {"type": "integer", "enum": sorted(cards)}
-                prop["maxItems"] = min(prop.get("maxItems", 2), len(cards))
-            elif prop.get("type") == "array" and prop.get("items", {}).get("type") == "string" and items:
-                prop.update(minItems=items, maxItems=items)
+def sentence_schema() -> dict[str, Any]:
+    schema = copy.deepcopy(JoinedSentence.model_json_schema())
+    for prop in schema["properties"].values():
+        prop.pop("title", None)
     return schema
 
 
 # ---- what a briefing being written streams (the API sends each as one Server-Sent Event) ----
 
-Stage = Literal["loading", "theme", "links", "opening", "read_first", "done"]
+Stage = Literal["loading", "theme", "links", "opening", "read_first", "done"]  # opening, read_first: by code
 
 
 class BriefingEvent(BaseModel):

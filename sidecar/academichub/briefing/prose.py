@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-PROSE_KEYS = frozenset({"title", "text", "headline", "links", "reasons"})
+PROSE_KEYS = frozenset({"title", "text", "headline", "links", "reasons", "name", "sentence"})
 _ESCAPES = {"n": "\n", "t": " ", "r": "", "b": "", "f": "", '"': '"', "\\": "\\", "/": "/"}
 
 

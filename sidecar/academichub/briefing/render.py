@@ -1,5 +1,6 @@
-"""The briefing as Markdown, in the language it was written in, with its byline: which model wrote it,
-when, and that it read abstracts only (or, for the extractive briefing, that no model wrote it)."""
+"""The briefing as Markdown, in the language it was written in, with its byline: which model took part,
+when, which parts code assembled and which the model wrote (each marked ✎), and that it read abstracts
+only."""
 
 from __future__ import annotations
 
@@ -8,16 +9,14 @@ from .model import Briefing, Statement
 
 _LABELS = {
     "en": {
-        "byline": "Written by {model} on {when} UTC, from the papers' titles and abstracts only.",
+        "byline": "Written with {model} on {when} UTC, from the papers' titles and abstracts only.",
         "links": "Across fields",
         "read_first": "Read first",
-        "code": "(written by code)",
     },
     "zh": {
-        "byline": "由 {model} 于 {when} UTC 撰写，仅阅读了论文的标题和摘要。",
+        "byline": "由 {model} 参与于 {when} UTC 撰写，仅阅读了论文的标题和摘要。",
         "links": "跨学科联系",
         "read_first": "优先阅读",
-        "code": "（由程序整理）",
     },
 }
 
@@ -28,22 +27,22 @@ def statement_markdown(statement: Statement) -> str:
     in_text = extract_citations(statement.text)
     missing = [n for n in statement.cites if n not in in_text]
     text = statement.text.rstrip()
-    return f"{text} {marker(missing)}" if missing else text
+    text = f"{text} {marker(missing)}" if missing else text
+    return f"{text} ✎" if statement.by == "model" else text
 
 
 def render_markdown(briefing: Briefing) -> str:
     labels = _LABELS[briefing.language]
     when = briefing.written_at.strftime("%Y-%m-%d %H:%M")
     lines = [f"## {briefing.headline}", ""]
-    if briefing.extractive:
-        lines += [f"*{briefing.notice}*", ""]
-    else:
-        lines += [f"*{labels['byline'].format(model=briefing.model, when=when)}*", ""]
+    if briefing.notice:
+        lines += [f"**{briefing.notice}**", ""]
+    byline = "" if briefing.extractive else labels["byline"].format(model=briefing.model, when=when) + " "
+    lines += [f"*{byline}{briefing.credits}*".replace("* ", "*"), ""]
     if briefing.overview:
         lines += [" ".join(statement_markdown(s) for s in briefing.overview), ""]
     for theme in briefing.themes:
-        note = f" {labels['code']}" if theme.extractive and not briefing.extractive else ""
-        lines += [f"### {theme.title}{note}", ""]
+        lines += [f"### {theme.title}", ""]
         lines += [f"- {statement_markdown(s)}" for s in theme.statements]
         lines.append("")
     if briefing.links:

@@ -1,10 +1,6 @@
-"""Themes and cross-field links, decided by code: the model never chooses which papers belong together.
-
-Papers are compared by the words of their titles and abstracts, weighted by how rare each word is that day
-(TF-IDF), with a small pull towards papers of the same field so that papers sharing no rare word still end
-up beside their neighbours. Grouping is average-linkage, capped in size so that each theme's prompt stays
-short, and ordered and tie-broken by card number: the same day always gives the same themes.
-"""
+"""What papers are about, as code compares them: their fields and disciplines, and their words weighted by
+how rare each is that day (TF-IDF over titles and abstracts). Grouping uses it (grouping), so does the
+citation check (citations)."""
 
 from __future__ import annotations
 
@@ -13,14 +9,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from ..models import Card
-
-MAX_THEME_SIZE = 5  # five digests and the instructions: a prompt of about 350 tokens, ~1.5 s on two cores
-SAME_FIELD_BONUS = 0.06  # same arXiv category or journal: enough to break ties, never to outvote shared words
-SAME_DISCIPLINE_BONUS = 0.02
-LINK_THRESHOLD = 0.05  # below this two papers share nothing worth a sentence
 
 # arXiv archives that are all 'physics' to a reader from another field.
 _PHYSICS = {
@@ -101,15 +91,6 @@ class ThemeGroup:
         return list(dict.fromkeys(field_of(c) for c in self.cards))
 
 
-@dataclass(frozen=True)
-class LinkPair:
-    """Two papers from different disciplines that share rare words."""
-
-    first: Card
-    second: Card
-    shared: tuple[str, ...]
-
-
 class DayVectors:
     """TF-IDF vectors of a day's papers (titles count twice: they name the topic)."""
 
@@ -145,90 +126,3 @@ class DayVectors:
                 users[t] += 1
         ranked = sorted(weight, key=lambda t: (-(users[t] > 1 or len(numbers) == 1), -weight[t], t))
         return ranked[:limit]
-
-
-def _affinity(cards: dict[int, Card], vectors: DayVectors, a: int, b: int) -> float:
-    bonus = 0.0
-    if field_of(cards[a]) == field_of(cards[b]):
-        bonus = SAME_FIELD_BONUS
-    elif discipline_of(cards[a]) == discipline_of(cards[b]):
-        bonus = SAME_DISCIPLINE_BONUS
-    return vectors.similarity(a, b) + bonus
-
-
-def group_themes(
-    cards: Sequence[Card], *, corpus: Sequence[Card] | None = None, max_size: int = MAX_THEME_SIZE
-) -> list[ThemeGroup]:
-    """Group the briefing's cards into themes of at most `max_size`, biggest first, then by card number.
-
-    `corpus` (the whole day) sets how rare each word is; it defaults to the cards themselves."""
-    if not cards:
-        return []
-    by_n = {c.n: c for c in cards}
-    vectors = DayVectors(cards, corpus)
-    pair = {(a, b): _affinity(by_n, vectors, a, b) for a, b in combinations(sorted(by_n), 2)}
-    clusters: list[list[int]] = [[n] for n in sorted(by_n)]
-    target = math.ceil(len(cards) / max_size)  # each theme is one prompt: as few as the cap allows
-
-    def linkage(x: list[int], y: list[int]) -> float:
-        return sum(pair[(min(a, b), max(a, b))] for a in x for b in y) / (len(x) * len(y))
-
-    # Merge the closest pair of clusters until few enough remain or every allowed merge would join papers
-    # that share nothing (not even a field).
-    while len(clusters) > target:
-        best: tuple[float, int, int] | None = None
-        for i, j in combinations(range(len(clusters)), 2):
-            if len(clusters[i]) + len(clusters[j]) > max_size:
-                continue
-            score = linkage(clusters[i], clusters[j])
-            if best is None or score > best[0] + 1e-12:
-                best = (score, i, j)
-        if best is None or best[0] <= 0.0:
-            break
-        _, i, j = best
-        clusters[i] = sorted(clusters[i] + clusters[j])
-        del clusters[j]
-
-    def lead(cluster: list[int]) -> int:
-        return max(cluster, key=lambda a: (sum(pair[(min(a, b), max(a, b))] for b in cluster if b != a), -a))
-
-    clusters.sort(key=lambda c: (-len(c), c[0]))
-    return [
-        ThemeGroup(cards=[by_n[n] for n in c], keywords=vectors.shared_terms(c), lead=lead(c))
-        for c in clusters
-    ]
-
-
-def find_links(
-    cards: Sequence[Card],
-    *,
-    corpus: Sequence[Card] | None = None,
-    limit: int = 3,
-    threshold: float = LINK_THRESHOLD,
-) -> list[LinkPair]:
-    """The closest pairs of papers from different disciplines, each paper in one link at most."""
-    vectors = DayVectors(cards, corpus)
-    by_n = {c.n: c for c in cards}
-    candidates = sorted(
-        (
-            (vectors.similarity(a, b), a, b)
-            for a, b in combinations(sorted(by_n), 2)
-            if discipline_of(by_n[a]) != discipline_of(by_n[b])
-        ),
-        key=lambda x: (-x[0], x[1], x[2]),
-    )
-    used: set[int] = set()
-    links: list[LinkPair] = []
-    for score, a, b in candidates:
-        if score < threshold or len(links) >= limit:
-            break
-        if a in used or b in used:
-            continue
-        used |= {a, b}
-        shared = tuple(
-            t
-            for t in vectors.shared_terms([a, b], limit=3)
-            if t in vectors.vectors[a] and t in vectors.vectors[b]
-        )
-        links.append(LinkPair(by_n[a], by_n[b], shared))
-    return links

@@ -1,10 +1,13 @@
-"""The briefing pipeline: code decides the structure, the model writes prose inside it, code checks it.
+"""The briefing pipeline: code plans and assembles it, a model improves what it can, code checks every word.
 
-The cards are grouped into themes, links and read-first picks by code. Then the model answers one short
-prompt per part (each theme, the cross-field links, the headline and overview, the read-first reasons),
-its answer constrained to that part's JSON schema and streamed as it comes. Each answer's citations are
-checked against the cards its prompt was given. A part that leaves nothing checkable is written by code
-from the abstracts instead; a model that cannot be loaded or fails hands the whole briefing to code.
+Code groups the papers into themes, finds their key phrases, each paper's contribution and the cross-field
+links, and writes a whole briefing from them (assemble). A model then gets what it does reliably. The
+bundled SmolLM2-135M chooses each theme's name among its key phrases (the grammar allows nothing else);
+asked to join two facts into one sentence it dropped a citation, copied both facts or wrote nothing in 8
+of 8 tries on an unseen day, so it is not asked. A capable model (llm.capabilities) also joins facts,
+writes what a theme's papers share and where they differ, and why a cross-field link matters. Every
+sentence is checked (tasks.check_sentence); one that fails leaves the code's sentence in place. A model
+that cannot be loaded or fails leaves the code's briefing, saying why.
 """
 
 from __future__ import annotations
@@ -14,91 +17,40 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from ..llm.base import GenerationRequest, ModelUnavailable
+from ..llm.base import ModelUnavailable
+from ..llm.capabilities import writes_chinese, writes_synthesis
 from ..llm.manager import ModelManager
 from ..models import Card
-from . import prompts
-from .citations import CitationChecker, CitationReport, tidy
-from .extractive import (
-    code_headline,
-    digest_statement,
-    extractive_briefing,
-    extractive_theme,
-    keyword_title,
-    reason,
-)
-from .model import (
-    Briefing,
-    BriefingEvent,
-    Language,
-    LinksDraft,
-    OpeningDraft,
-    ReadFirst,
-    ReadFirstDraft,
-    Stage,
-    Statement,
-    Theme,
-    ThemeDraft,
-    draft_schema,
-)
-from .prose import ProseTap, close_json
-from .select import pick_read_first
-from .themes import LinkPair, ThemeGroup, find_links, group_themes
+from . import assemble
+from .model import Briefing, BriefingEvent, Language, Stage, Statement, Theme
+from .phrases import display
+from .plan import Plan, PlannedTheme, plan_briefing
+from .prose import ProseTap
+from .tasks import SEED, ModelTasks
+from .themes import field_of
 
 log = logging.getLogger(__name__)
 
-Draft = TypeVar("Draft", bound=BaseModel)
 OnEvent = Callable[[BriefingEvent], None]
 
-# Answers stay short: a theme is a title and up to three sentences. At ~45 tokens/s on two cores,
-# 90 tokens is about 2 s.
-THEME_TOKENS = 90
-LINK_TOKENS_PER_PAIR = 35
-OPENING_TOKENS = 90
-READ_FIRST_TOKENS = 80
-TEMPERATURE = 0.2  # low: the model should restate, not invent
-# SmolLM2-135M loops without it ("The Confronting the Confronting ..."); at 1.3 it breaks out of its JSON
-# strings and writes junk. 1.1 stops most loops.
-REPEAT_PENALTY = 1.1
-SEED = 7  # fixed: the same day and model give the same briefing, and the tests can rely on it
+_REASONS = {
+    "no_papers": {"en": "there are no papers to brief", "zh": "没有可供简报的论文"},
+    "no_model": {"en": "no model is configured", "zh": "没有配置模型"},
+    "unavailable": {"en": "the model could not be used ({detail})", "zh": "模型无法使用（{detail}）"},
+    "failed": {"en": "{model} failed ({detail})", "zh": "{model} 运行失败（{detail}）"},
+}
+_NOT_BY_A_MODEL = {
+    "en": "No model took part: {reason}.",
+    "zh": "本简报没有模型参与：{reason}。",
+}
 
 
-class DraftError(ValueError):
-    """The model's answer did not parse as the part it was asked for."""
-
-
-def parse_draft(text: str, draft: type[Draft]) -> Draft:
-    """Parse an answer, keeping what a cut-off answer completed (a statement missing its text is dropped)."""
-    try:
-        data: Any = close_json(text)
-    except ValueError as exc:
-        raise DraftError(str(exc)) from exc
-    if isinstance(data, dict):
-        for key in ("statements", "overview"):
-            if isinstance(data.get(key), list):
-                data[key] = [s for s in data[key] if isinstance(s, dict) and {"cites", "text"} <= s.keys()]
-    try:
-        return draft.model_validate(data)
-    except ValidationError as exc:
-        raise DraftError(f"{draft.__name__}: {exc.errors()[0]['msg']} in {text[:120]!r}") from exc
-
-
-def _short(title: str, language: Language, words: int = 10) -> bool:
-    """A title, not a sentence: a handful of words (Chinese has no spaces: count characters)."""
-    if language == "zh" and not title.isascii():
-        return 2 <= len(title) <= 3 * words
-    return 2 <= len(title.split()) <= words
-
-
-def _sentence(text: str, language: Language) -> bool:
-    """Prose, not '1. 1. 2. 3.': a few words with letters in them."""
-    if language == "zh" and not text.isascii():
-        return len(text) >= 6
-    return sum(any(ch.isalpha() for ch in word) for word in text.split()) >= 4
+def reason(kind: str, language: Language, **details: object) -> str:
+    """Why no model took part, in the briefing's language (file names and llama.cpp's words stay)."""
+    text = _REASONS[kind][language].format(**details)
+    return _NOT_BY_A_MODEL[language].format(reason=text.rstrip(".。"))
 
 
 class BriefingWriter:
@@ -109,12 +61,14 @@ class BriefingWriter:
         language: Language = "en",
         seed: int | None = SEED,
         on_event: OnEvent | None = None,
+        capable: bool | None = None,
     ):
         self.manager = manager
         self.language = language
         self.seed = seed
         self._on_event = on_event
-        self._report = CitationReport()
+        self.capable = capable  # None: told from the model (llm.capabilities)
+        self._names = self._sentences = self._asked = 0
 
     def _emit(self, **fields: Any) -> None:
         if self._on_event is not None:
@@ -123,229 +77,139 @@ class BriefingWriter:
     def _progress(self, stage: Stage, step: int, steps: int) -> None:
         self._emit(event="progress", stage=stage, step=step, steps=steps)
 
-    async def _ask(
-        self,
-        section: str,
-        messages: list[dict[str, str]],
-        draft: type[Draft],
-        schema: dict[str, Any],
-        max_tokens: int,
-    ) -> Draft:
-        assert self.manager is not None
+    def _preview(self, section: str) -> Callable[[str], None]:
         tap = ProseTap()
 
         def on_token(piece: str) -> None:
             if prose := tap.feed(piece):
                 self._emit(event="text", section=section, text=prose)
 
-        request = GenerationRequest(
-            messages=messages,
-            json_schema=schema,
-            max_tokens=max_tokens,
-            temperature=TEMPERATURE,
-            repeat_penalty=REPEAT_PENALTY,
-            seed=self.seed,
-        )
-        result = await self.manager.generate(request, on_token)
-        return parse_draft(result.text, draft)
+        return on_token
 
-    # ---- the parts ----
+    # ---- the model's parts ----
 
-    async def _theme(
-        self, index: int, group: ThemeGroup, digests: Mapping[str, str], checker: CitationChecker
-    ) -> Theme:
-        section = f"theme:{index}"
-        try:
-            answer = await self._ask(
-                section,
-                prompts.theme_prompt(group.cards, digests, self.language),
-                ThemeDraft,
-                draft_schema(ThemeDraft, group.numbers),
-                THEME_TOKENS,
-            )
-        except DraftError as exc:
-            log.warning("theme %d: %s", index, exc)
-            answer = None
-        statements: list[Statement] = []
-        if answer is not None:
-            drafted = [Statement(text=s.text, cites=s.cites) for s in answer.statements]
-            statements, report = checker.check_all(drafted, allowed=group.numbers)
-            self._report.add(report)
-        if not statements or answer is None:
-            return extractive_theme(group, digests)
-        title = tidy(answer.title, 80)
-        if not _short(title, self.language) or not checker.grounded(title, group.numbers):
-            title = keyword_title(group)  # a paper's title copied whole, or 'The Future of AI: A New Era'
-        return Theme(title=title, cards=group.numbers, keywords=group.keywords, statements=statements)
+    async def _theme(self, tasks: ModelTasks, planned: PlannedTheme, theme: Theme, section: str) -> Theme:
+        cards = planned.group.cards
+        self._asked += len(planned.options) > 1 or bool(self.capable)
+        name = None
+        if len(planned.options) > 1:
+            name = await tasks.choose_name(cards, planned.options, self._preview(section))
+        if name is not None:
+            theme.named_by = "model"
+            self._names += 1
+            if name != planned.name:
+                theme.title = display(name)
+                theme.statements = assemble.theme_sentences(name, planned.contributions, self.language)
+        if not self.capable:
+            return theme
+        contributions = {c.card: c for c in planned.contributions}
+        statements = list(theme.statements)
+        for i, statement in enumerate(statements):
+            if len(statement.cites) != 2:
+                continue
+            parts = [assemble.part(contributions[n], self.language) for n in statement.cites]
+            facts = [assemble.join_parts([p], self.language) for p in parts]
+            plain = assemble.join_parts(parts, self.language)
+            verdict = await tasks.join(facts, statement.cites, cards, plain, self._preview(section))
+            if verdict.text is not None:
+                statements[i] = Statement(text=verdict.text, cites=statement.cites, by="model")
+                self._sentences += 1
+            else:
+                log.info("%s: join kept the code's sentence (%s)", section, verdict.reason)
+        by_n = {c.n: c for c in cards}
+        lines = [f"[{c.card}] {by_n[c.card].title}: {assemble.part(c, 'en')}." for c in planned.contributions]
+        verdict = await tasks.synthesis(lines, planned.group.numbers, cards, self._preview(section))
+        if verdict.text is not None:
+            statements.append(Statement(text=verdict.text, cites=planned.group.numbers, by="model"))
+            self._sentences += 1
+        else:
+            log.info("%s: synthesis left out (%s)", section, verdict.reason)
+        theme.statements = statements
+        return theme
 
-    async def _links(self, pairs: Sequence[LinkPair], checker: CitationChecker) -> list[Statement]:
-        schema = draft_schema(LinksDraft, items=len(pairs))
-        try:
-            answer = await self._ask(
-                "links",
-                prompts.links_prompt(pairs, self.language),
-                LinksDraft,
-                schema,
-                LINK_TOKENS_PER_PAIR * len(pairs) + 10,
-            )
-        except DraftError as exc:
-            log.warning("links: %s", exc)
-            return []
-        links: list[Statement] = []
-        for pair, text in zip(pairs, answer.links, strict=False):
-            both = [pair.first.n, pair.second.n]
-            checked, report = checker.check(Statement(text=text, cites=both), allowed=both)
-            if checked is not None and len(checked.cites) < 2:  # a link about one paper links nothing
-                report.dropped, checked = report.dropped + 1, None
-            self._report.add(report)
-            if checked is not None:
-                links.append(checked)
-        return links
-
-    async def _opening(
-        self, themes: Sequence[Theme], groups: Sequence[ThemeGroup], checker: CitationChecker
-    ) -> tuple[str, list[Statement]]:
-        shown = [
-            (t.title, [c for c in g.cards if c.n == g.lead] + [c for c in g.cards if c.n != g.lead])
-            for t, g in zip(themes, groups, strict=True)
-        ]
-        numbers = [c.n for _, cards in shown for c in cards[:2]]
-        try:
-            answer = await self._ask(
-                "opening",
-                prompts.opening_prompt(shown, self.language),
-                OpeningDraft,
-                draft_schema(OpeningDraft, numbers),
-                OPENING_TOKENS,
-            )
-        except DraftError as exc:
-            log.warning("opening: %s", exc)
-            return "", []
-        overview, report = checker.check_all(
-            [Statement(text=s.text, cites=s.cites) for s in answer.overview], allowed=numbers
-        )
-        self._report.add(report)
-        headline = tidy(answer.headline, 120)
-        if not _short(headline, self.language, words=14) or not checker.grounded(headline, numbers):
-            headline = ""
-        return headline, overview
-
-    async def _read_first(
-        self, picks: Sequence[Card], digests: Mapping[str, str], checker: CitationChecker
-    ) -> list[ReadFirst]:
-        fallback = [ReadFirst(card=c.n, title=c.title, why=digests.get(c.id) or c.title) for c in picks]
-        try:
-            answer = await self._ask(
-                "read_first",
-                prompts.read_first_prompt(picks, digests, self.language),
-                ReadFirstDraft,
-                draft_schema(ReadFirstDraft, items=len(picks)),
-                READ_FIRST_TOKENS,
-            )
-        except DraftError as exc:
-            log.warning("read first: %s", exc)
-            return fallback
-        reasons = [tidy(r, 200) for r in answer.reasons] + [""] * len(fallback)
-        return [
-            ReadFirst(card=f.card, title=f.title, why=why)
-            if _sentence(why, self.language) and checker.grounded(why, [f.card])
-            else f
-            for f, why in zip(fallback, reasons, strict=False)
-        ]
+    async def _links(self, tasks: ModelTasks, plan: Plan, links: list[Statement]) -> list[Statement]:
+        """The code's sentence names what two papers share; a capable model adds why that matters."""
+        out = []
+        for link, statement in zip(plan.links, links, strict=True):
+            pair = [link.first, link.second]
+            lines = [
+                f"[{c.n}] {c.title} ({field_of(c)}): {assemble.part(plan.contributions[c.n], 'en')}."
+                for c in pair
+            ]
+            verdict = await tasks.why_linked(lines, link.term, statement.cites, pair, self._preview("links"))
+            out.append(statement)
+            if verdict.text is not None:
+                out.append(Statement(text=verdict.text, cites=statement.cites, by="model"))
+                self._sentences += 1
+            else:
+                log.info("links: no reason added (%s)", verdict.reason)
+        return out
 
     # ---- the whole ----
 
     async def write(
         self,
         cards: Sequence[Card],
-        digests: Mapping[str, str],
         *,
         day: dt.date | None = None,
         corpus: Sequence[Card] | None = None,
         radar_scores: Mapping[str, float] | None = None,
     ) -> Briefing:
         """Write the briefing of `cards` (already selected); `corpus` is the whole day, for word rarity."""
-        self._report = CitationReport()
-        groups = group_themes(cards, corpus=corpus)
-        pairs = find_links(cards, corpus=corpus)
-        picks = pick_read_first(groups, radar_scores)
-        parts = dict(
-            day=day,
-            cards=cards,
-            groups=groups,
-            links=pairs,
-            read_first=picks,
-            digests=digests,
-            language=self.language,
-        )
+        self._names = self._sentences = self._asked = 0
+        plan = plan_briefing(cards, corpus=corpus, radar_scores=radar_scores)
         if not cards:
-            return self._finish(extractive_briefing(**parts, reason=reason("no_papers", self.language)))
+            return self._finish(
+                assemble.code_briefing(plan, self.language, day, reason("no_papers", self.language))
+            )
         if self.manager is None:
-            return self._finish(extractive_briefing(**parts, reason=reason("no_model", self.language)))
-        steps = len(groups) + (1 if pairs else 0) + 2
+            return self._finish(
+                assemble.code_briefing(plan, self.language, day, reason("no_model", self.language))
+            )
+        name = self.manager.name
+        tasks = ModelTasks(self.manager, self.language, self.seed)
         try:
-            self._progress("loading", 0, steps)
+            self._progress("loading", 0, 1)
             await self.manager.load()
-            checker = CitationChecker(cards, corpus=corpus)
-            themes: list[Theme] = []
-            for i, group in enumerate(groups, start=1):
+            name = self.manager.name  # a server names its model once asked
+            if self.language == "zh" and not writes_chinese(name):
+                # Its sentences would be English in a Chinese briefing: code writes it all, and says why.
+                notice = assemble.ENGLISH_ONLY_ZH.format(model=name)
+                return self._finish(assemble.code_briefing(plan, self.language, day, notice))
+            if self.capable is None:
+                self.capable = writes_synthesis(self.manager.backend)
+            briefing = assemble.code_briefing(plan, self.language, day, None)
+            steps = len(plan.themes) + (1 if plan.links and self.capable else 0) + 2
+            for i, (planned, theme) in enumerate(zip(plan.themes, briefing.themes, strict=False), start=1):
                 self._progress("theme", i, steps)
-                theme = await self._theme(i, group, digests, checker)
-                themes.append(theme)
+                await self._theme(tasks, planned, theme, f"theme:{i}")
                 self._emit(event="section", section=f"theme:{i}", theme=theme)
-            links: list[Statement] = []
-            if pairs:
-                self._progress("links", len(groups) + 1, steps)
-                links = await self._links(pairs, checker)
-                self._emit(event="section", section="links", statements=links)
-            self._progress("opening", steps - 1, steps)
-            headline, overview = await self._opening(themes, groups, checker)
-            headline = headline or code_headline(groups, self.language)
-            overview = overview or [digest_statement(c, digests) for c in picks[:2]]
-            self._emit(event="section", section="opening", headline=headline, statements=overview)
-            self._progress("read_first", steps, steps)
-            read_first = await self._read_first(picks, digests, checker)
-            self._emit(event="section", section="read_first", read_first=read_first)
+            if plan.links and self.capable:
+                self._progress("links", len(plan.themes) + 1, steps)
+                briefing.links = await self._links(tasks, plan, briefing.links)
+                self._emit(event="section", section="links", statements=briefing.links)
         except ModelUnavailable as exc:
             self._emit(event="notice", text=str(exc))
-            return self._finish(
-                extractive_briefing(**parts, reason=reason("unavailable", self.language, detail=exc))
-            )
+            fallback = reason("unavailable", self.language, detail=exc)
+            return self._finish(assemble.code_briefing(plan, self.language, day, fallback))
         except (RuntimeError, ValueError) as exc:  # llama.cpp's decode failures, a context overflow
             log.exception("the model failed while writing the briefing")
-            self._emit(event="notice", text=f"{self.manager.name}: {exc}")
-            return self._finish(
-                extractive_briefing(
-                    **parts, reason=reason("failed", self.language, model=self.manager.name, detail=exc)
-                )
-            )
-        if all(t.extractive for t in themes):
-            return self._finish(
-                extractive_briefing(
-                    **parts, reason=reason("unchecked", self.language, model=self.manager.name)
-                )
-            )
-        return self._finish(
-            Briefing(
-                day=day,
-                headline=headline,
-                overview=overview,
-                themes=themes,
-                links=links,
-                read_first=read_first,
-                cards=[c.n for c in cards],
-                model=self.manager.name,
-                written_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                language=self.language,
-                removed_citations=self._report.removed,
-                dropped_statements=self._report.dropped,
-            )
+            self._emit(event="notice", text=f"{name}: {exc}")
+            fallback = reason("failed", self.language, model=name, detail=exc)
+            return self._finish(assemble.code_briefing(plan, self.language, day, fallback))
+        briefing.headline, briefing.overview = assemble.code_opening(briefing.themes, plan, self.language)
+        self._progress("opening", steps - 1, steps)
+        self._emit(
+            event="section", section="opening", headline=briefing.headline, statements=briefing.overview
         )
+        self._progress("read_first", steps, steps)
+        self._emit(event="section", section="read_first", read_first=briefing.read_first)
+        briefing.model = name
+        briefing.extractive = False
+        briefing.credits = assemble.credits(name, self._names, self._sentences, self.language, self._asked)
+        return self._finish(briefing)
 
     def _finish(self, briefing: Briefing) -> Briefing:
-        if briefing.extractive:
-            briefing.removed_citations = self._report.removed
-            briefing.dropped_statements = self._report.dropped
         self._progress("done", 1, 1)
         self._emit(event="briefing", briefing=briefing)
         return briefing
@@ -353,7 +217,6 @@ class BriefingWriter:
 
 async def write_briefing(
     cards: Sequence[Card],
-    digests: Mapping[str, str],
     manager: ModelManager | None,
     *,
     language: Language = "en",
@@ -362,21 +225,21 @@ async def write_briefing(
     radar_scores: Mapping[str, float] | None = None,
     on_event: OnEvent | None = None,
     seed: int | None = SEED,
+    capable: bool | None = None,
 ) -> Briefing:
-    writer = BriefingWriter(manager, language=language, seed=seed, on_event=on_event)
-    return await writer.write(cards, digests, day=day, corpus=corpus, radar_scores=radar_scores)
+    """The briefing of `cards`; `capable` gives the model the synthesis tasks whatever its size (None: by
+    its size and name)."""
+    writer = BriefingWriter(manager, language=language, seed=seed, on_event=on_event, capable=capable)
+    return await writer.write(cards, day=day, corpus=corpus, radar_scores=radar_scores)
 
 
 async def stream_briefing(
-    cards: Sequence[Card],
-    digests: Mapping[str, str],
-    manager: ModelManager | None,
-    **options: Any,
+    cards: Sequence[Card], manager: ModelManager | None, **options: Any
 ) -> AsyncIterator[BriefingEvent]:
     """The events of write_briefing as an async iterator, ending with the `briefing` event. Leaving the
     loop early (a client that went away) cancels the generation."""
     queue: asyncio.Queue[BriefingEvent | None] = asyncio.Queue()
-    task = asyncio.create_task(write_briefing(cards, digests, manager, on_event=queue.put_nowait, **options))
+    task = asyncio.create_task(write_briefing(cards, manager, on_event=queue.put_nowait, **options))
     task.add_done_callback(lambda _: queue.put_nowait(None))
     try:
         while (event := await queue.get()) is not None:

@@ -6,6 +6,7 @@ cancellation path (checked between streamed chunks).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import threading
@@ -38,6 +39,7 @@ class OpenAICompatibleModel(ModelBackend):
         self.name = model or self.base
         self.description = f"{model or 'the default model'} at {self.base} (OpenAI-compatible endpoint)"
         self._reachable = False
+        self._schema_form = "json_schema"  # or "json_object", for a server that refused the first
 
     def _request(self, path: str, body: dict[str, Any] | None = None) -> urllib.request.Request:
         headers = {"Accept": "application/json"}
@@ -89,13 +91,38 @@ class OpenAICompatibleModel(ModelBackend):
             body["stop"] = list(request.stop)
         if request.seed is not None:
             body["seed"] = request.seed
-        if request.json_schema is not None:
-            # OpenAI's structured-output form; llama.cpp's server and vLLM both turn it into a grammar.
+        if request.json_schema is not None and self._schema_form == "json_schema":
+            # OpenAI's structured-output form; llama.cpp's server, vLLM, LM Studio and Ollama take it.
             body["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "briefing_part", "schema": request.json_schema},
             }
+        elif request.json_schema is not None:
+            # llama-cpp-python's own server knows only this form (it refuses 'json_schema' with a 500).
+            body["response_format"] = {"type": "json_object", "schema": request.json_schema}
         return body
+
+    def _post_chat(self, request: GenerationRequest) -> Any:
+        try:
+            return urllib.request.urlopen(
+                self._request("/chat/completions", self.chat_body(request)), timeout=self.timeout
+            )
+        except urllib.error.HTTPError as exc:
+            if (
+                request.json_schema is None
+                or self._schema_form != "json_schema"
+                or exc.code not in (400, 422, 500)
+            ):
+                raise
+            detail = exc.read(2000).decode("utf-8", "replace")
+            if "response_format" not in detail:
+                raise urllib.error.HTTPError(
+                    exc.url, exc.code, exc.reason, exc.headers, io.BytesIO(detail.encode())
+                ) from None
+            self._schema_form = "json_object"  # and for every later request to this server
+            return urllib.request.urlopen(
+                self._request("/chat/completions", self.chat_body(request)), timeout=self.timeout
+            )
 
     def generate(self, request: GenerationRequest, on_token: OnToken, cancel: threading.Event) -> Generation:
         self.load()
@@ -104,9 +131,7 @@ class OpenAICompatibleModel(ModelBackend):
         pieces: list[str] = []
         finish = "stop"
         try:
-            response = urllib.request.urlopen(
-                self._request("/chat/completions", self.chat_body(request)), timeout=self.timeout
-            )
+            response = self._post_chat(request)
         except urllib.error.HTTPError as exc:
             detail = exc.read(500).decode("utf-8", "replace")
             raise ModelUnavailable(
