@@ -28,7 +28,7 @@ from .radar.view import format_radar_cards, radar_cards
 from .store.cards import format_cards, matches_source, number_cards, order_papers
 
 if TYPE_CHECKING:
-    from .service.process import Runtime
+    from .service.runtime import Runtime
 
 
 def _paths(args: argparse.Namespace) -> Paths:
@@ -297,7 +297,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .service.process import ServiceError, serve
+    from .service.serve import ServiceError, serve
 
     def ready(runtime: Runtime, token: str) -> None:
         print(f"AcademicHub serving {runtime.url} (pid {runtime.pid}); stop with Ctrl-C", flush=True)
@@ -311,7 +311,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from .service.process import load_or_create_token
+    from .service.runtime import load_or_create_token
 
     print(load_or_create_token(_paths(args)))
     return 0
@@ -321,7 +321,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from .service.process import OfflineFetcher, ServiceError, prepare_demo, serve
+    from .service.demo import OfflineFetcher, prepare_demo
+    from .service.serve import ServiceError, serve
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
 

@@ -17,8 +17,6 @@ import pytest
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
-from academichub.service import native_host
-from academichub.service import process as service
 from academichub.service.native_host import ProtocolError, answer, read_message, write_message
 from academichub.service.native_install import DATA_DIR_ENV
 
@@ -71,11 +69,18 @@ def test_an_unknown_request_is_answered_with_the_one_there_is(tmp_path: Path) ->
     assert not (tmp_path / "state").exists()  # nothing was started
 
 
-def test_the_hosts_file_names_are_the_services() -> None:
-    # The host reads them without importing the service (which pulls in aiohttp: a second at browser start).
-    assert native_host.RUNTIME_FILE == service.RUNTIME_FILE
-    assert native_host.TOKEN_FILE == service.TOKEN_FILE
-    assert native_host.LOG_FILE == service.LOG_FILE
+def test_the_host_finds_the_service_without_importing_it() -> None:
+    # It reads the runtime files through service.runtime; the service itself pulls in aiohttp and the whole
+    # API, a second at every browser start.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, academichub.service.native_host; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "sidecar")},
+    ).stdout
+    assert "academichub.service.runtime" in loaded
+    assert "aiohttp" not in loaded and "academichub.service.serve" not in loaded
 
 
 # ---- the host as a process ----
