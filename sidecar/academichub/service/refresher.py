@@ -94,9 +94,10 @@ class Refresher:
         return refresh_id, False
 
     async def wait(self) -> None:
+        """Until the refresh under way ends. Cancelling the waiter leaves the refresh running, and the
+        waiter's cancel is never swallowed: the service's stop reaches whoever waits here."""
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(self._task)
+            await asyncio.wait({self._task})
 
     async def stop(self) -> None:
         """At shutdown: abandon the fetches (the marker stays, so the next start resumes); a store write

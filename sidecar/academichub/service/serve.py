@@ -31,6 +31,8 @@ from .scheduler import Scheduler
 
 log = logging.getLogger("academichub.service.serve")
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # the desktop session and systemd at logout, and Ctrl-C
+
 
 # ---- logging ----
 
@@ -52,6 +54,19 @@ def setup_logging(paths: Paths, config: Config) -> logging.Handler:
 
 
 # ---- the service ----
+
+
+def _on_signal(signum: int, stop: asyncio.Event, lock: InstanceLock) -> None:
+    """The first signal stops the service cleanly; a second one, while that is under way, at once."""
+    name = signal.Signals(signum).name
+    if not stop.is_set():
+        log.info("%s received", name)
+        stop.set()
+        return
+    log.warning("%s received again: stopping at once, without waiting for the refresh or a write", name)
+    lock.release()  # the store's own files stay whole: a commit cut short is rolled back at the next start
+    logging.shutdown()
+    os._exit(128 + signum)
 
 
 async def _warm_cards(shelf: CardShelf) -> None:
@@ -86,7 +101,7 @@ async def serve(
         app = create_app(library, token, fetcher_factory=fetcher_factory, parser=parser)
         scheduler = Scheduler(library, app[REFRESHER])
         app[SCHEDULE] = scheduler.state
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         wanted = config.server.port if port is None else port
         site = web.TCPSite(runner, HOST, wanted, backlog=1024)
@@ -103,8 +118,8 @@ async def serve(
 
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, _on_signal, signum, stop, lock)
         # The parsing process and the recent days' cards are made ready in the background: the first
         # refresh and the popup's first look then cost the loop nothing.
         warming = [
@@ -123,9 +138,12 @@ async def serve(
             for task in (schedule, *warming):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(signum)
-            await runner.cleanup()  # ends the streams, stops the refresh, waits for a write, closes the store
+            try:
+                # Ends the streams, stops the refresh and a briefing, waits for a store write, closes it.
+                await runner.cleanup()
+            finally:
+                for signum in STOP_SIGNALS:
+                    loop.remove_signal_handler(signum)
             log.info("stopped")
     finally:
         lock.release()
