@@ -225,11 +225,12 @@ class Fetcher:
         wait = retry_after_seconds(response.headers.get("Retry-After"))
         if wait is None:
             return _Retry(reason)
-        # The server's wait applies to every request to the host, not only this one.
-        self._host_free_at[host] = asyncio.get_running_loop().time() + wait
         if wait > self.max_retry_after:
-            # Waiting that long would stall the refresh; asking sooner would ignore the server's request.
-            raise FetchError(url, f"{reason}; the server asks to wait {_seconds(round(wait))}")
+            # Waiting that long would stall the refresh, and taking it as the whole host's wait would stall
+            # every other feed there (six of the ten default sources share arxiv.org): this feed alone fails.
+            raise FetchError(url, f"{reason}; asked to retry after {_seconds(round(wait))}")
+        # A short wait applies to every request to the host, not only this one.
+        self._host_free_at[host] = asyncio.get_running_loop().time() + wait
         return _Retry(reason, wait)
 
     async def _read_capped(self, url: str, response: aiohttp.ClientResponse) -> bytes:

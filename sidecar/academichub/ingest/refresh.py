@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[dict[str, Any]], Awaitable[None] | None]
 
+# A whole refresh, backfill included (arXiv's 3 s between requests, a few pages for each missed mailing):
+# a source still fetching by then is reported, and the others' papers are saved.
+DEADLINE = 15 * 60.0
+
 
 class SourceReport(BaseModel):
     key: str
@@ -148,9 +152,9 @@ class _Refresh:
             return await self._harvest(source, previous)
         except Exception as exc:  # a bug for one source must not cost the others their papers
             log.exception("refreshing %s", source.key)
-            return self._failed(source, previous, f"unexpected error: {exc!r}")
+            return self.failed(source, previous, f"unexpected error: {exc!r}")
 
-    def _failed(self, source: Source, previous: SourceHealth, reason: str) -> _Harvest:
+    def failed(self, source: Source, previous: SourceHealth, reason: str) -> _Harvest:
         health = after_failure(previous, error=reason, now=self.now)
         return _Harvest(source, previous, health, error=f"{source.name}: {reason}")
 
@@ -160,7 +164,7 @@ class _Refresh:
                 source.url, etag=previous.etag, last_modified=previous.last_modified
             )
         except FetchError as exc:
-            return self._failed(source, previous, exc.reason)
+            return self.failed(source, previous, exc.reason)
         etag, last_modified = fetched.etag, fetched.last_modified
         if fetched.not_modified:
             # The same document as last time: its counts, mailing date and validators are the previous ones
@@ -173,7 +177,7 @@ class _Refresh:
             try:
                 feed = await asyncio.to_thread(self.parse, fetched.body or b"", source)
             except FeedError as exc:
-                return self._failed(source, previous, str(exc))
+                return self.failed(source, previous, str(exc))
             papers, items, feed_date, warnings = feed.papers, len(feed.papers), feed.feed_date, feed.warnings
             new = len(await self.unseen(papers))
             if warnings:
@@ -280,13 +284,15 @@ async def refresh(
     backfill_days: int = 7,
     arxiv_api: str = ARXIV_API,
     parse: FeedParser = parse_feed,
+    deadline: float | None = DEADLINE,
 ) -> RefreshReport:
     """Fetch every enabled source, store all their papers in one commit, and record each source's health.
 
     `progress(event)` (sync or async) hears of each source as it finishes:
     {"done": i, "total": n, "source": key, "new": k, "state": "ok"}.
     `parse` is called in a worker thread; the service passes one that parses in a child process, so a
-    1,000-item feed does not hold the event loop's GIL.
+    1,000-item feed does not hold the event loop's GIL. A source not done within `deadline` seconds is
+    reported as failed, and the papers of the others are saved.
     """
     now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
@@ -299,9 +305,19 @@ async def refresh(
 
     done = 0
 
+    loop = asyncio.get_running_loop()
+    ends = None if deadline is None else loop.time() + deadline
+
     async def one(source: Source) -> _Harvest:
         nonlocal done
-        harvest = await run.harvest(source)
+        try:
+            async with asyncio.timeout_at(ends):
+                harvest = await run.harvest(source)
+        except TimeoutError:
+            previous = run.previous.get(source.key) or SourceHealth(key=source.key)
+            harvest = run.failed(
+                source, previous, f"no answer within the refresh's deadline of {deadline:g} s"
+            )
         done += 1
         event = {"done": done, "total": len(active), "source": source.key, "new": harvest.health.new_count}
         await _tell(progress, event | {"state": harvest.health.state.value})
