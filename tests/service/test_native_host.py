@@ -170,6 +170,15 @@ def test_garbage_from_the_browser_gets_an_error_and_the_host_exits(data_dir: Pat
     assert b"academichub native host for chrome-extension://" in stderr  # the log goes to stderr only
 
 
+def test_a_deeply_nested_message_gets_an_error_frame_and_the_host_exits(data_dir: Path) -> None:
+    nested = b"[" * 100_000
+    process = host(data_dir)
+    stdout, stderr = process.communicate(struct.pack("=I", len(nested)) + nested, timeout=30)
+    reply = read_message(io.BytesIO(stdout))
+    assert reply is not None and reply["error"] == "bad_message" and "nested too deeply" in reply["detail"]
+    assert process.returncode == 1 and b"Traceback" not in stderr
+
+
 def test_a_sidecar_that_cannot_start_is_an_error_answer_naming_why(tmp_path: Path) -> None:
     not_a_dir = tmp_path / "data"
     not_a_dir.write_text("a file where the data dir should be")
