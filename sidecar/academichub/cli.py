@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import errno
 import json
 import sys
 from collections.abc import Sequence
@@ -29,10 +30,37 @@ from .store.cards import format_cards, matches_source, number_cards, order_paper
 
 if TYPE_CHECKING:
     from .service.runtime import Runtime
+    from .store.paper_store import PaperStore
 
 
 def _paths(args: argparse.Namespace) -> Paths:
     return Paths.under(args.data_dir) if args.data_dir else Paths.for_user()
+
+
+READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _reading_store(paths: Paths) -> PaperStore:
+    """The store for a command that only reads: read-only, under a shared lock, so readers run side by side
+    and a read-only data dir is read as it is. StoreError while a writer (the service) holds it."""
+    from .store.paper_store import PaperStore
+
+    return PaperStore(paths.papers, read_only=True)
+
+
+def _failure(exc: BaseException, paths: Paths) -> str:
+    """One line that says what failed, for any error a command ends with."""
+    if not isinstance(exc, OSError):
+        return str(exc) or type(exc).__name__
+    where = f"{exc.filename}: {exc.strerror}" if exc.filename else (exc.strerror or str(exc))
+    outside = exc.filename is not None and not str(exc.filename).startswith(str(paths.data))
+    if exc.errno in READ_ONLY and outside:
+        return f"cannot write {where}"
+    if exc.errno in READ_ONLY:
+        return f"the data directory {paths.data} is read-only ({where}); nothing was changed"
+    if exc.errno == errno.ENOSPC:
+        return f"the disk holding {paths.data} is full ({where}); nothing was changed: free some space"
+    return where
 
 
 def _day(text: str) -> dt.date:
@@ -55,12 +83,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .store.paper_store import PaperStore, StoreError
+    from .store.paper_store import StoreError
 
     paths = _paths(args)
     radar_only = getattr(args, "radar", False)
     try:
-        with PaperStore(paths.papers) as store:
+        with _reading_store(paths) as store:
             day = args.day or store.latest_day()
             papers = store.day(day) if day else []
     except StoreError:
@@ -274,12 +302,26 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from .ingest.health import HealthBook
-    from .store.paper_store import PaperStore
+    from .models import SourceHealth
+    from .store.paper_store import StoreError
 
     paths = _paths(args)
-    with PaperStore(paths.papers) as store:
-        total, latest = store.count(), store.latest_day()
-    records = HealthBook(paths.state).all()
+    try:
+        with _reading_store(paths) as store:
+            total, latest = store.count(), store.latest_day()
+    except StoreError:
+        # The running service owns the store: ask it instead.
+        from .service.client import ServiceClient
+
+        client = ServiceClient.find(paths)
+        if client is None:
+            raise
+        report = client.get("/status")
+        total, day = report["papers"], report["latest_day"]
+        latest = dt.date.fromisoformat(day) if day else None
+        records = [SourceHealth.model_validate(s["health"]) for s in report["sources"]]
+    else:
+        records = HealthBook(paths.state).all() if (paths.state / "health.json").exists() else []
     if args.json:
         out = {
             "papers": total,
@@ -364,7 +406,7 @@ def cmd_install_native_host(args: argparse.Namespace) -> int:
         else:
             written = install(chosen_browsers(args.browser), data_dir=args.data_dir)
     except (InstallError, OSError) as exc:
-        print(f"academichub: {exc}", file=sys.stderr)
+        print(f"academichub: {_failure(exc, _paths(args))}", file=sys.stderr)
         return 1
     for files in written:
         print(f"{files.browser:9} {files.manifest}")
@@ -535,6 +577,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # no command shows a user a traceback: one line saying what failed
+        print(f"academichub: {_failure(exc, _paths(args))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
