@@ -196,3 +196,15 @@ def test_a_missing_data_dir_gets_answers_not_tracebacks(tmp_path: Path) -> None:
     for name in READING:
         code, err = results[name]
         assert code == 0, f"{name}: {err}"
+
+
+def test_the_users_files_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for args in (["fetch", "--from-dir", str(seed_day_dir())], ["radar", "add", "qec", "--terms", "quantum"]):
+        argv = [sys.executable, "-m", "academichub.cli", "--data-dir", str(data), *args]
+        subprocess.run(argv, env=_env(), check=True, capture_output=True, timeout=120)
+    modes = {str(p.relative_to(data)): p.stat().st_mode & 0o777 for p in [data, *data.rglob("*")]}
+    assert modes["."] == 0o700
+    assert modes["radar.json"] == 0o600
+    assert {mode for name, mode in modes.items() if (data / name).is_dir()} == {0o700}
+    assert {mode for name, mode in modes.items() if (data / name).is_file()} == {0o600}

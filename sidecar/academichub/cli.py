@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -571,6 +572,8 @@ def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.Arg
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The user's papers, radar, settings, token and log are theirs alone: files 0600, directories 0700.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)
     try:

@@ -19,6 +19,7 @@ from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
 from academichub.service.native_host import ProtocolError, answer, read_message, write_message
 from academichub.service.native_install import DATA_DIR_ENV
+from academichub.service.origins import KnownOrigins
 
 
 def framed(message: dict) -> bytes:
@@ -149,8 +150,12 @@ def test_two_hosts_at_once_start_one_detached_sidecar_and_the_next_finds_it(data
         assert {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in (0, 1, 2)} == {"/dev/null"}
         os.kill(pid, 0)
 
-        (c,), _, _ = converse(host(data_dir), {"type": "connect"})  # the next browser start
+        # The next browser start: a Firefox one, which says its own origin; the service will let it in.
+        firefox = "moz-extension://0b3f4a6e-1111-2222-3333-444455556666"
+        (c,), _, _ = converse(host(data_dir), {"type": "connect", "origin": firefox + "/"})
         assert c["started"] is False and c["pid"] == pid
+        assert firefox in KnownOrigins(Paths.under(data_dir))
+        assert "chrome-extension://llbpaieejbbmfigdahebidpaaoamdnnf" in KnownOrigins(Paths.under(data_dir))
     finally:
         stop(pid)
 

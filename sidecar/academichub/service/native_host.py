@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 from ..paths import Paths
 from .native_install import DATA_DIR_ENV
+from .origins import remember_origin
 from .runtime import LOG_FILE, RunningService, find_running
 
 MAX_MESSAGE = 1024 * 1024  # Chromium's limit for messages from the host; ours are tiny
@@ -122,7 +123,9 @@ def start_sidecar(paths: Paths, timeout: float = START_TIMEOUT) -> RunningServic
     )
 
 
-def answer(request: dict, paths: Paths) -> dict:
+def answer(request: dict, paths: Paths, caller: str | None = None) -> dict:
+    """`caller`: the origin the browser says started us (Chromium's argv[1]); a Firefox extension says its
+    own in the request, as Firefox gives the host only the extension's id."""
     if request.get("type") != "connect":
         kind = str(request.get("type"))[:40]
         return {
@@ -130,6 +133,12 @@ def answer(request: dict, paths: Paths) -> dict:
             "error": "unknown_request",
             "detail": f"unknown request type {kind!r}; the one request is {{'type': 'connect'}}",
         }
+    for origin in (caller, request.get("origin")):
+        if isinstance(origin, str):
+            try:
+                remember_origin(paths, origin)  # the service lets this origin, and no other extension's, in
+            except OSError as exc:
+                print(f"cannot record the extension's origin: {exc}", file=sys.stderr)
     found = find_running(paths)
     started = found is None
     try:
@@ -165,7 +174,7 @@ def _message_streams() -> tuple[BinaryIO, BinaryIO]:
 
 def main(argv: list[str] | None = None) -> int:
     # argv[1] is the caller: chrome-extension://<id>/ (Chromium) or the manifest path (Firefox). The host
-    # manifest's allowed_origins already limits who may start us; it is logged, not trusted further.
+    # manifest's allowed_origins already limits who may start us.
     args = sys.argv[1:] if argv is None else argv
     incoming, outgoing = _message_streams()
     paths = user_paths()
@@ -178,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if request is None:
             return 0
-        write_message(outgoing, answer(request, paths))
+        caller = args[0] if args and args[0].startswith("chrome-extension://") else None
+        write_message(outgoing, answer(request, paths, caller))
 
 
 if __name__ == "__main__":
