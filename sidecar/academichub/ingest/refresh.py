@@ -299,6 +299,7 @@ async def refresh(
         raise ValueError(f"refresh needs an aware datetime for now, not {now!r}: arXiv's calendar is in ET")
     started = dt.datetime.now(dt.UTC)
     active = [s for s in sources if s.enabled]
+    fetcher.trust(s.url for s in active)  # the user's own feeds may live on this machine or the network
     previous = {h.key: h for h in await asyncio.to_thread(health.all)}
     last_day_stored = await asyncio.to_thread(store.latest_day)
     run = _Refresh(store, fetcher, now, previous, last_day_stored, backfill_days, arxiv_api, parse)
