@@ -321,18 +321,24 @@ def cmd_status(args: argparse.Namespace) -> int:
         total, day = report["papers"], report["latest_day"]
         latest = dt.date.fromisoformat(day) if day else None
         records = [SourceHealth.model_validate(s["health"]) for s in report["sources"]]
+        offline = report["refresh"].get("offline_since")
     else:
         records = HealthBook(paths.state).all() if (paths.state / "health.json").exists() else []
+        offline = None
     if args.json:
         out = {
             "papers": total,
             "latest_day": latest.isoformat() if latest else None,
             "sources": [h.model_dump(mode="json") for h in records],
+            "offline_since": offline,
         }
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     print(f"{total} papers stored; latest day {latest or 'none'}")
+    if offline:
+        since = dt.datetime.fromisoformat(offline).astimezone()
+        print(f"offline since {since:%H:%M}, showing the last day; refreshing once the network is back")
     for h in records:
         when = h.last_success.isoformat(timespec="minutes") if h.last_success else "never"
         print(f"  {h.key:36} {h.state.value:8} {h.item_count:5} items  last ok {when}  {h.reason}")

@@ -44,6 +44,11 @@ class FetchError(Exception):
         self.reason = reason
 
 
+class Offline(FetchError):
+    """The host's name could not be looked up: most often no network at all (a laptop on a train). Not
+    retried: ten sources times three tries of a lookup that cannot succeed only delay saying so."""
+
+
 @dataclass(frozen=True)
 class FetchResult:
     url: str
@@ -273,6 +278,8 @@ class Fetcher:
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, PrivateAddress):
                 raise FetchError(url, f"{exc.os_error}, and only a feed you added may be one") from None
+            if isinstance(exc.os_error, socket.gaierror):
+                raise Offline(url, f"cannot look up {host}: no network, or no such host") from None
             refused = getattr(exc.os_error, "errno", None) == errno.ECONNREFUSED
             raise _Retry("connection refused" if refused else f"cannot connect ({exc.os_error})") from None
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:

@@ -31,7 +31,7 @@ from ..models import (
 )
 from .arxiv_calendar import expected_feed_date, is_announcement_day, next_announcement_day
 from .backfill import ARXIV_API, BackfillError, backfill, plan_backfill
-from .fetcher import Fetcher, FetchError
+from .fetcher import Fetcher, FetchError, Offline
 from .health import HealthBook, after_failure, after_fetch, assess
 from .sources import FeedError, parse_feed
 
@@ -68,6 +68,7 @@ class RefreshReport(BaseModel):
     sources: list[SourceReport] = Field(default_factory=list)
     ingest: IngestReport = Field(default_factory=IngestReport)
     error: str | None = Field(default=None, description="Set when the papers could not be saved.")
+    offline: bool = Field(default=False, description="No source's host could be looked up: no network.")
 
     @property
     def ok(self) -> bool:
@@ -108,6 +109,7 @@ class _Harvest:
     papers: list[Paper] = field(default_factory=list)
     backfilled: list[dt.date] = field(default_factory=list)
     error: str | None = None
+    offline: bool = False  # its host could not be looked up
 
     def report(self) -> SourceReport:
         return SourceReport(
@@ -164,7 +166,9 @@ class _Refresh:
                 source.url, etag=previous.etag, last_modified=previous.last_modified
             )
         except FetchError as exc:
-            return self.failed(source, previous, exc.reason)
+            harvest = self.failed(source, previous, exc.reason)
+            harvest.offline = isinstance(exc, Offline)
+            return harvest
         etag, last_modified = fetched.etag, fetched.last_modified
         if fetched.not_modified:
             # The same document as last time: its counts, mailing date and validators are the previous ones
@@ -345,6 +349,7 @@ async def refresh(
         report.error = f"{report.error}; " if report.error else ""
         report.error += f"could not save the sources' health: {exc}"
     report.sources = [h.report() for h in harvests]
+    report.offline = bool(harvests) and all(h.offline for h in harvests)
     report.finished = dt.datetime.now(dt.UTC)
     return report
 

@@ -86,7 +86,12 @@ class Refresher:
         now = dt.datetime.now(dt.UTC)
         refresh_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.progress = RefreshProgress(
-            id=refresh_id, state="running", trigger=trigger, started=now, sources_total=len(sources)
+            id=refresh_id,
+            state="running",
+            trigger=trigger,
+            started=now,
+            sources_total=len(sources),
+            offline_since=self.progress.offline_since,  # until a refresh finds the network again
         )
         self._mark_pending(refresh_id, trigger, kinds)
         self._task = asyncio.create_task(self._run(sources), name=f"refresh {refresh_id}")
@@ -131,7 +136,14 @@ class Refresher:
         if report.ingest.added or report.ingest.updated:
             library.wrote(report.ingest.days)
         log.info("refresh %s: %s", self.progress.id, report.summary())
-        self._finish("finished", papers_new=report.ingest.added, error=report.error)
+        offline_since = (self.offline_since or self.progress.started) if report.offline else None
+        if offline_since and not self.offline_since:
+            log.info(
+                "offline: no source's host could be looked up; refreshing again once the network is back"
+            )
+        self._finish(
+            "finished", papers_new=report.ingest.added, error=report.error, offline_since=offline_since
+        )
 
     def _on_source(self, event: dict[str, Any]) -> None:
         self.progress = self.progress.model_copy(
@@ -144,12 +156,24 @@ class Refresher:
         )
         self._publish("source")
 
-    def _finish(self, state: str, *, papers_new: int | None = None, error: str | None = None) -> None:
+    @property
+    def offline_since(self) -> dt.datetime | None:
+        return self.progress.offline_since
+
+    def _finish(
+        self,
+        state: str,
+        *,
+        papers_new: int | None = None,
+        error: str | None = None,
+        offline_since: dt.datetime | None = None,
+    ) -> None:
         update: dict[str, Any] = {
             "state": state,
             "finished": dt.datetime.now(dt.UTC),
             "error": error,
             "current": None,
+            "offline_since": offline_since,
         }
         if papers_new is not None:
             update["papers_new"] = papers_new

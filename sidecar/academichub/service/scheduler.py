@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Iterable
+import socket
+from collections.abc import Awaitable, Callable, Collection, Iterable
+from urllib.parse import urlsplit
 
 from ..api.library import Library
 from ..api.models import ScheduleState
@@ -19,7 +21,10 @@ from .refresher import Refresher
 
 log = logging.getLogger("academichub.service.scheduler")
 
-MAX_SLEEP = 600.0  # re-check the schedule at least this often: a suspended laptop wakes up late
+MAX_SLEEP = 600.0  # re-plan at least this often
+# The wall clock is looked at this often while waiting: asyncio's sleep counts a monotonic clock that stands
+# still while the laptop is suspended, so a refresh due during the night would otherwise wait after wake.
+CHECK_EVERY = 30.0
 RETRY_GAP = dt.timedelta(minutes=10)  # between two scheduled refreshes, whatever the health says
 
 ARXIV_KINDS = frozenset({SourceKind.arxiv})
@@ -73,6 +78,20 @@ def due_kinds(
     return due
 
 
+async def hosts_resolve(urls: list[str]) -> bool:
+    """Whether the network is back: any of the sources' host names can be looked up again."""
+    loop = asyncio.get_running_loop()
+    for host in dict.fromkeys(urlsplit(url).hostname for url in urls):
+        if not host:
+            continue
+        try:
+            await loop.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+        except OSError:
+            continue
+        return True
+    return False
+
+
 class Scheduler:
     """Starts refreshes when they are due; a refresh already running postpones the next check."""
 
@@ -81,10 +100,14 @@ class Scheduler:
         library: Library,
         refresher: Refresher,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        network_up: Callable[[list[str]], Awaitable[bool]] | None = None,
+        check_every: float = CHECK_EVERY,
     ):
         self.library = library
         self.refresher = refresher
         self.clock = clock
+        self.network_up = network_up or hosts_resolve
+        self.check_every = check_every
         self.next_arxiv: dt.datetime | None = None
         self.next_journals: dt.datetime | None = None
         self._last_start: dt.datetime | None = None
@@ -137,12 +160,27 @@ class Scheduler:
             self.next_journals = None
         return now, min(t for t in (self.next_arxiv, self.next_journals) if t is not None)
 
+    async def _wait_until(self, wake: dt.datetime) -> bool:
+        """Until `wake` by the wall clock (a suspend and resume included); True when the network came
+        back meanwhile after refreshes found none."""
+        while (left := (wake - self.clock()).total_seconds()) > 0:
+            if self.refresher.offline_since is not None and self.settings.scheduled:
+                hosts = [s.url for s in self.library.sources() if s.enabled]
+                if await self.network_up(hosts):
+                    return True
+            await asyncio.sleep(min(left, self.check_every))
+        return False
+
     async def run(self) -> None:
         await self.at_start()
         while True:
             await self.refresher.wait()
             now, wake = await self._plan()
-            await asyncio.sleep(min(max((wake - now).total_seconds(), 1.0), MAX_SLEEP))
+            wake = min(wake, now + dt.timedelta(seconds=MAX_SLEEP))
+            if await self._wait_until(max(wake, now + dt.timedelta(seconds=1))):
+                log.info("the network is back: refreshing")
+                self._start("network", None)
+                continue
             if not self.settings.scheduled:
                 continue
             now = self.clock()
