@@ -2,6 +2,7 @@
 
     PYTHONPATH=sidecar .venv/bin/python bench/soak.py                        # 30 days, 200 papers a day
     PYTHONPATH=sidecar .venv/bin/python bench/soak.py --days 6 --restart-every 3   # a quick run
+    PYTHONPATH=sidecar .venv/bin/python bench/soak.py --steady   # the same papers daily: the store stays put
 
 What runs, all on loopback: the real service (`academichub serve`, its own process) and, in this process, a
 feed server whose feed holds a new day's papers each simulated day. Each simulated day:
@@ -219,7 +220,9 @@ async def one_day(soak: Soak, client: aiohttp.ClientSession, requests: int) -> t
     return done, len(soak.errors) - errors_before
 
 
-async def run(days: int, per_day: int, restart_every: int, requests: int, data_dir: Path) -> int:
+async def run(
+    days: int, per_day: int, restart_every: int, requests: int, data_dir: Path, steady: bool = False
+) -> int:
     soak = Soak(data_dir)
 
     async def feed(request: web.Request) -> web.Response:
@@ -247,7 +250,7 @@ async def run(days: int, per_day: int, restart_every: int, requests: int, data_d
     print(f"{'day':>4} {'RSS MiB':>8} {'fds':>5} {'requests':>9} {'errors':>7}")
     async with aiohttp.ClientSession() as client:
         for day in range(1, days + 1):
-            soak.feed = day_feed(day, per_day)
+            soak.feed = day_feed(day if not steady else 1, per_day)
             done, errors = await one_day(soak, client, requests)
             rss, fds = soak.usage()
             sample = Sample(day, rss, fds, done, errors)
@@ -265,7 +268,7 @@ async def run(days: int, per_day: int, restart_every: int, requests: int, data_d
         stored = store.count()
     log = (Paths.under(data_dir).state / "service.log").read_text(encoding="utf-8")
     error_lines = [line for line in log.splitlines() if " ERROR " in line or "Traceback" in line]
-    served = days * per_day
+    served = per_day if steady else days * per_day
     print()
     for n, run_samples in enumerate(r for r in runs if r):
         first, last = run_samples[0], run_samples[-1]
@@ -299,10 +302,18 @@ def main() -> int:
     parser.add_argument("--restart-every", type=int, default=5, help="SIGTERM and start again every N days")
     parser.add_argument("--requests", type=int, default=30, help="popup rounds (4 requests each) per day")
     parser.add_argument("--data-dir", type=Path, help="keep the data here (default: a temporary directory)")
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="the feed keeps the first day's papers: each refresh fetches, parses and merges them again but "
+        "the store does not grow, so memory growth is the service's own, not the data's",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="academichub-soak-") as temporary:
         data_dir = args.data_dir or Path(temporary)
-        return asyncio.run(run(args.days, args.papers_per_day, args.restart_every, args.requests, data_dir))
+        return asyncio.run(
+            run(args.days, args.papers_per_day, args.restart_every, args.requests, data_dir, args.steady)
+        )
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class Service:
         self.token = (self.paths.state / "token").read_text().strip()
         self.url = f"http://127.0.0.1:{self.port}/api/v1/"
         self.client = aiohttp.ClientSession(headers={"Authorization": f"Bearer {self.token}"})
+        self.open_streams: list[aiohttp.ClientResponse] = []  # closed with the client
 
     @classmethod
     async def start(cls, data_dir: Path) -> Service:
@@ -133,7 +134,7 @@ async def briefing(service: Service, feeds: FeedServer) -> None:
     async for line in response.content:  # the first progress event: the model is at work
         if line.startswith(b"event: progress"):
             break
-    service.briefing = response  # type: ignore[attr-defined] (kept open: the client closes it)
+    service.open_streams.append(response)  # the briefing goes on while the signal arrives
 
 
 Setup = Callable[[Path, FeedServer], None]
