@@ -32,6 +32,7 @@ from .scheduler import Scheduler
 log = logging.getLogger("academichub.service.serve")
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # the desktop session and systemd at logout, and Ctrl-C
+STOP_GRACE = 3.5  # seconds for the clean stop, within the 5 s a session manager waits before SIGKILL
 
 
 # ---- logging ----
@@ -67,6 +68,20 @@ def _on_signal(signum: int, stop: asyncio.Event, lock: InstanceLock) -> None:
     lock.release()  # the store's own files stay whole: a commit cut short is rolled back at the next start
     logging.shutdown()
     os._exit(128 + signum)
+
+
+async def _stop_now(app: web.Application, library: Library, lock: InstanceLock) -> None:
+    """The clean stop is still waiting (the model's thread evaluating a long prompt cannot be interrupted
+    before its next token): close the store, the one thing that must end cleanly, and exit."""
+    log.warning(
+        "still stopping after %g s: closing the store and exiting without waiting for the rest", STOP_GRACE
+    )
+    await app[REFRESHER].stop()
+    await asyncio.to_thread(library.close)  # waits for a store write in progress
+    log.info("stopped")
+    lock.release()
+    logging.shutdown()
+    os._exit(0)
 
 
 async def _warm_cards(shelf: CardShelf) -> None:
@@ -116,6 +131,7 @@ async def serve(
         lock.write_runtime(runtime)
         log.info("AcademicHub %s serving %s (pid %d)", __version__, runtime.url, runtime.pid)
 
+        own_stop = stop is None  # stopped by a signal: this process is the service
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in STOP_SIGNALS:
@@ -140,7 +156,10 @@ async def serve(
                     await task
             try:
                 # Ends the streams, stops the refresh and a briefing, waits for a store write, closes it.
-                await runner.cleanup()
+                cleanup = asyncio.ensure_future(runner.cleanup())
+                done, _ = await asyncio.wait({cleanup}, timeout=STOP_GRACE if own_stop else None)
+                if not done:
+                    await _stop_now(app, library, lock)
             finally:
                 for signum in STOP_SIGNALS:
                     loop.remove_signal_handler(signum)
