@@ -166,9 +166,10 @@ def finish(
     )
 
 
-# Longer than any real paper's field (the longest arXiv title is about 350 characters, abstracts stop at
-# 1,920): a feed sending more is broken or hostile, and every card, match and briefing would carry it.
-CAPS = {"title": 1_000, "abstract": 20_000, "journal_ref": 1_000, "url": 2_000, "pdf_url": 2_000}
+# Far longer than any real paper's field (the longest arXiv title is about 350 characters, abstracts stop
+# at 1,920), yet room for the recorded TeX attacks the popup must survive (a 50 KB formula, groups nested
+# 3,000 deep): a feed sending more is broken or hostile, and every card, match and briefing would carry it.
+CAPS = {"title": 10_000, "abstract": 100_000, "journal_ref": 1_000, "url": 2_000, "pdf_url": 2_000}
 MAX_AUTHORS, MAX_NAME, MAX_CATEGORIES = 2_000, 300, 100
 
 
