@@ -56,7 +56,8 @@ function askHost() {
       const code = missing ? ErrorCode.HOST_MISSING : ErrorCode.SIDECAR_DOWN;
       reject(new SidecarError(code, reason));
     });
-    port.postMessage({ type: "connect" });
+    // Our own origin: Firefox's is random per installation, and the sidecar lets in only ours.
+    port.postMessage({ type: "connect", origin: chrome.runtime.getURL("").replace(/\/$/, "") });
   });
 }
 

@@ -54,6 +54,14 @@ export function refreshFailed(error) {
   return notice("refresh-failed", [el("p", { text: t("lastRefreshFailed", [error || t("unknownReason")]) })]);
 }
 
+// Refreshes found no network: say since when, and that the cards are the last day fetched.
+export function offline(since, latestDay) {
+  const time = new Date(since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return notice("offline", [
+    el("p", { text: latestDay ? t("offlineSince", [time, longDay(latestDay)]) : t("offlineSinceNoPapers", [time]) }),
+  ]);
+}
+
 // One line per failing source; past two, a summary line with the reasons folded underneath.
 export function failingSources(statuses) {
   const lines = statuses.map(({ source, health }) =>

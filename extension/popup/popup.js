@@ -179,9 +179,11 @@ function renderNotices(status) {
   else if (!status.papers) found.push(notices.noPapersYet());
   const quiet = status.sources.filter(({ health }) => health.state === "quiet");
   if (quiet.length && (!state.day || state.day === status.latest_day)) found.push(notices.quietDay(status.latest_day));
+  const offline = status.refresh.offline_since;
+  if (offline) found.push(notices.offline(offline, status.latest_day));
   if (status.refresh.state === "failed" || status.refresh.error) found.push(notices.refreshFailed(status.refresh.error));
   const failing = status.sources.filter(({ health }) => health.state === "failing");
-  if (failing.length) found.push(notices.failingSources(failing));
+  if (failing.length && !offline) found.push(notices.failingSources(failing));
   setNotices(...found);
 }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,11 +30,38 @@ from .radar.view import format_radar_cards, radar_cards
 from .store.cards import format_cards, matches_source, number_cards, order_papers
 
 if TYPE_CHECKING:
-    from .service.process import Runtime
+    from .service.runtime import Runtime
+    from .store.paper_store import PaperStore
 
 
 def _paths(args: argparse.Namespace) -> Paths:
     return Paths.under(args.data_dir) if args.data_dir else Paths.for_user()
+
+
+READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _reading_store(paths: Paths) -> PaperStore:
+    """The store for a command that only reads: read-only, under a shared lock, so readers run side by side
+    and a read-only data dir is read as it is. StoreError while a writer (the service) holds it."""
+    from .store.paper_store import PaperStore
+
+    return PaperStore(paths.papers, read_only=True)
+
+
+def _failure(exc: BaseException, paths: Paths) -> str:
+    """One line that says what failed, for any error a command ends with."""
+    if not isinstance(exc, OSError):
+        return str(exc) or type(exc).__name__
+    where = f"{exc.filename}: {exc.strerror}" if exc.filename else (exc.strerror or str(exc))
+    outside = exc.filename is not None and not str(exc.filename).startswith(str(paths.data))
+    if exc.errno in READ_ONLY and outside:
+        return f"cannot write {where}"
+    if exc.errno in READ_ONLY:
+        return f"the data directory {paths.data} is read-only ({where}); nothing was changed"
+    if exc.errno == errno.ENOSPC:
+        return f"the disk holding {paths.data} is full ({where}); nothing was changed: free some space"
+    return where
 
 
 def _day(text: str) -> dt.date:
@@ -55,12 +84,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .store.paper_store import PaperStore, StoreError
+    from .store.paper_store import StoreError
 
     paths = _paths(args)
     radar_only = getattr(args, "radar", False)
     try:
-        with PaperStore(paths.papers) as store:
+        with _reading_store(paths) as store:
             day = args.day or store.latest_day()
             papers = store.day(day) if day else []
     except StoreError:
@@ -296,22 +325,42 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from .ingest.health import HealthBook
-    from .store.paper_store import PaperStore
+    from .models import SourceHealth
+    from .store.paper_store import StoreError
 
     paths = _paths(args)
-    with PaperStore(paths.papers) as store:
-        total, latest = store.count(), store.latest_day()
-    records = HealthBook(paths.state).all()
+    try:
+        with _reading_store(paths) as store:
+            total, latest = store.count(), store.latest_day()
+    except StoreError:
+        # The running service owns the store: ask it instead.
+        from .service.client import ServiceClient
+
+        client = ServiceClient.find(paths)
+        if client is None:
+            raise
+        report = client.get("/status")
+        total, day = report["papers"], report["latest_day"]
+        latest = dt.date.fromisoformat(day) if day else None
+        records = [SourceHealth.model_validate(s["health"]) for s in report["sources"]]
+        offline = report["refresh"].get("offline_since")
+    else:
+        records = HealthBook(paths.state).all() if (paths.state / "health.json").exists() else []
+        offline = None
     if args.json:
         out = {
             "papers": total,
             "latest_day": latest.isoformat() if latest else None,
             "sources": [h.model_dump(mode="json") for h in records],
+            "offline_since": offline,
         }
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     print(f"{total} papers stored; latest day {latest or 'none'}")
+    if offline:
+        since = dt.datetime.fromisoformat(offline).astimezone()
+        print(f"offline since {since:%H:%M}, showing the last day; refreshing once the network is back")
     for h in records:
         when = h.last_success.isoformat(timespec="minutes") if h.last_success else "never"
         print(f"  {h.key:36} {h.state.value:8} {h.item_count:5} items  last ok {when}  {h.reason}")
@@ -319,7 +368,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .service.process import ServiceError, serve
+    from .service.serve import ServiceError, serve
 
     def ready(runtime: Runtime, token: str) -> None:
         print(f"AcademicHub serving {runtime.url} (pid {runtime.pid}); stop with Ctrl-C", flush=True)
@@ -333,7 +382,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from .service.process import load_or_create_token
+    from .service.runtime import load_or_create_token
 
     print(load_or_create_token(_paths(args)))
     return 0
@@ -343,7 +392,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from .service.process import OfflineFetcher, ServiceError, prepare_demo, serve
+    from .service.demo import OfflineFetcher, prepare_demo
+    from .service.serve import ServiceError, serve
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
 
@@ -385,7 +435,7 @@ def cmd_install_native_host(args: argparse.Namespace) -> int:
         else:
             written = install(chosen_browsers(args.browser), data_dir=args.data_dir)
     except (InstallError, OSError) as exc:
-        print(f"academichub: {exc}", file=sys.stderr)
+        print(f"academichub: {_failure(exc, _paths(args))}", file=sys.stderr)
         return 1
     for files in written:
         print(f"{files.browser:9} {files.manifest}")
@@ -555,12 +605,17 @@ def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.Arg
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The user's papers, radar, settings, token and log are theirs alone: files 0600, directories 0700.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # no command shows a user a traceback: one line saying what failed
+        print(f"academichub: {_failure(exc, _paths(args))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -10,11 +10,14 @@ import os
 import tempfile
 import textwrap
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .files import locked
 
 # The day the reference pages show: the arXiv categories and journals a cross-disciplinary reader follows.
 DEFAULT_SOURCES = [
@@ -198,3 +201,16 @@ def save_config(path: Path, config: Config) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def update_config(path: Path, change: Callable[[Config], Config]) -> Config:
+    """Apply `change` to the config as the file now reads and save it, inside the file's cross-process
+    lock: two processes changing it at once both land. ConfigError when the file no longer parses (saving
+    over it would throw the user's edit away)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(path):
+        current = load_config(path)
+        updated = change(current)
+        if updated != current:
+            save_config(path, updated)
+        return updated

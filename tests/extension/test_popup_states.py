@@ -144,3 +144,26 @@ async def test_refresh_shows_its_progress_then_the_new_papers(
     await expect(page.locator("[data-notice='no-papers']")).to_have_count(0)
     await expect(page.get_by_role("button", name="Refresh sources now")).to_be_enabled()
     await page.close()
+
+
+@pytest.fixture(scope="module")
+def offline_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibraryDir]:
+    """The seed day; the sources' hosts cannot be looked up, as on a laptop without network."""
+    nowhere = ["http://feeds.academichub-test.invalid/a.xml", "http://journal.academichub-test.invalid/b.xml"]
+    library = make_library(tmp_path_factory.mktemp("offline"), [SEED_DAY], sources=nowhere)
+    yield library
+    stop_sidecar(library.path)
+
+
+async def test_without_network_the_popup_says_offline_since_and_shows_the_last_day(
+    extension_without_host: ExtensionBrowser, offline_library: LibraryDir
+) -> None:
+    await use_host(extension_without_host, offline_library.path)
+    page = await extension_without_host.popup()
+    await page.get_by_role("button", name="Refresh sources now").click()
+    notice = page.locator("[data-notice='offline']")
+    await expect(notice).to_contain_text("Offline since ")
+    await expect(notice).to_contain_text("showing the last day, Wednesday, June 24, 2026.")
+    await expect(page.locator("[data-notice='failing']")).to_have_count(0)  # one state, not two failures
+    await expect(page.locator("#card-1")).to_be_visible()
+    await page.close()

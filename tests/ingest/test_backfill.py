@@ -41,7 +41,16 @@ async def feed_server():
 
 
 def quick(**settings) -> Fetcher:
-    return Fetcher(**{"timeout": 2.0, "backoff": 0.01, "gaps": {}, "default_gap": 0.0} | settings)
+    return Fetcher(
+        **{
+            "timeout": 2.0,
+            "backoff": 0.01,
+            "gaps": {},
+            "default_gap": 0.0,
+            "trusted_hosts": ["127.0.0.1", "localhost"],
+        }
+        | settings
+    )
 
 
 def by_window(pages: dict[dt.date, Handler]) -> Handler:

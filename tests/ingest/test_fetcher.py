@@ -33,7 +33,16 @@ async def feed_server():
 
 def quick(**settings) -> Fetcher:
     """A fetcher with test-sized waits: no gap between requests, hundredths of a second of backoff."""
-    return Fetcher(**{"timeout": 2.0, "backoff": 0.01, "gaps": {}, "default_gap": 0.0} | settings)
+    return Fetcher(
+        **{
+            "timeout": 2.0,
+            "backoff": 0.01,
+            "gaps": {},
+            "default_gap": 0.0,
+            "trusted_hosts": ["127.0.0.1", "localhost"],
+        }
+        | settings
+    )
 
 
 async def test_fetch_returns_the_body_and_the_validators_for_next_time(feed_server):
@@ -91,7 +100,7 @@ async def test_429_waits_as_long_as_retry_after_says_then_succeeds(feed_server):
 async def test_a_retry_after_beyond_the_cap_fails_at_once_and_says_how_long(feed_server):
     url = feed_server.serve("/api", status(503, **{"Retry-After": "3600"}))
     async with quick(max_retry_after=5) as fetcher:
-        with pytest.raises(FetchError, match="HTTP 503; the server asks to wait 3600 s"):
+        with pytest.raises(FetchError, match="HTTP 503; asked to retry after 3600 s"):
             await fetcher.fetch(url)
     assert len(feed_server.arrivals) == 1
 
@@ -210,3 +219,25 @@ async def test_a_non_http_url_is_refused_with_the_url_named():
     async with quick() as fetcher:
         with pytest.raises(FetchError, match=r"^feeds/cs\.AI\.xml: not an http"):
             await fetcher.fetch("feeds/cs.AI.xml")
+
+
+async def test_a_private_address_the_user_never_added_is_refused(feed_server):
+    url = feed_server.serve("/rss/cs.AI", recorded(CS_AI))
+    async with quick(trusted_hosts=[]) as fetcher:
+        with pytest.raises(FetchError, match=r"127\.0\.0\.1 is a private address, and only a feed you added"):
+            await fetcher.fetch(url)
+        fetcher.trust([url])
+        assert (await fetcher.fetch(url)).status == 200
+
+
+@pytest.mark.parametrize(("added", "target"), [("localhost", "127.0.0.1"), ("127.0.0.1", "localhost")])
+async def test_a_redirect_to_a_private_address_is_refused(feed_server, added, target):
+    # The user added a feed on one name; it redirects to the machine under another, which they never added.
+    feed_server.serve("/router-admin", recorded(CS_AI))
+    feed_server.serve("/moved", status(302, Location=feed_server.url("/router-admin", host=target)))
+    url = feed_server.url("/moved", host=added)
+    async with quick(trusted_hosts=[]) as fetcher:
+        fetcher.trust([url])
+        with pytest.raises(FetchError, match=f"{target}.* private address"):
+            await fetcher.fetch(url)
+    assert feed_server.arrivals_at("/router-admin") == []

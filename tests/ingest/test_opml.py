@@ -61,3 +61,17 @@ def test_what_is_not_opml_is_refused_with_the_reason(text: str, why: str) -> Non
 
 def test_an_empty_body_imports_nothing() -> None:
     assert feeds_from_opml(sources_to_opml([])) == []
+
+
+def test_a_doctype_behind_a_long_prolog_is_refused() -> None:
+    comment = "<!--" + "x" * 10_000 + "-->"
+    doctype = '<!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+    text = f'<?xml version="1.0"?>\n{comment}\n<?pi here?>\n{doctype}<opml><body/></opml>'
+    with pytest.raises(OpmlError, match="DOCTYPE is not allowed"):
+        feeds_from_opml(text)
+
+
+def test_a_document_with_too_many_outlines_is_refused_with_the_cap() -> None:
+    outlines = "".join(f'<outline xmlUrl="https://e.example/{i}.xml"/>' for i in range(5_001))
+    with pytest.raises(OpmlError, match="more than 5,000 outlines"):
+        feeds_from_opml(f'<opml version="2.0"><body>{outlines}</body></opml>')

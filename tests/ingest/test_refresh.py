@@ -356,3 +356,15 @@ def test_a_file_that_is_not_a_feed_is_named_and_the_others_are_ingested(tmp_path
 def test_ingesting_a_missing_directory_says_which(tmp_path, store):
     with pytest.raises(NotADirectoryError, match="no-such-dir: not a directory of recorded feeds"):
         ingest_directory(tmp_path / "no-such-dir", store)
+
+
+async def test_a_refresh_has_a_deadline_and_the_sources_done_by_then_are_saved(store, health, feed_server):
+    hanging = seed_source("hanging", feed_server.serve("/hanging.xml", slow(30)))
+    feed_server.serve("/fine.xml", recorded(SEED_DAY / "journal_rss1_nature_science.xml"))
+    fine = seed_source("nature", feed_server.url("/fine.xml", host="localhost"))  # another host
+    async with Fetcher(default_gap=0, gaps={}, timeout=60) as patient:
+        report = await run([hanging, fine], store, health, patient, feed_server, deadline=1.0)
+    by_key = {s.key: s for s in report.sources}
+    assert by_key["hanging"].error == "hanging: no answer within the refresh's deadline of 1 s"
+    assert by_key["nature"].state == HealthState.ok, by_key["nature"]
+    assert store.count() == by_key["nature"].items > 0

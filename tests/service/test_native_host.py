@@ -17,10 +17,9 @@ import pytest
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
-from academichub.service import native_host
-from academichub.service import process as service
 from academichub.service.native_host import ProtocolError, answer, read_message, write_message
 from academichub.service.native_install import DATA_DIR_ENV
+from academichub.service.origins import KnownOrigins
 
 
 def framed(message: dict) -> bytes:
@@ -71,11 +70,18 @@ def test_an_unknown_request_is_answered_with_the_one_there_is(tmp_path: Path) ->
     assert not (tmp_path / "state").exists()  # nothing was started
 
 
-def test_the_hosts_file_names_are_the_services() -> None:
-    # The host reads them without importing the service (which pulls in aiohttp: a second at browser start).
-    assert native_host.RUNTIME_FILE == service.RUNTIME_FILE
-    assert native_host.TOKEN_FILE == service.TOKEN_FILE
-    assert native_host.LOG_FILE == service.LOG_FILE
+def test_the_host_finds_the_service_without_importing_it() -> None:
+    # It reads the runtime files through service.runtime; the service itself pulls in aiohttp and the whole
+    # API, a second at every browser start.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, academichub.service.native_host; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "sidecar")},
+    ).stdout
+    assert "academichub.service.runtime" in loaded
+    assert "aiohttp" not in loaded and "academichub.service.serve" not in loaded
 
 
 # ---- the host as a process ----
@@ -144,8 +150,12 @@ def test_two_hosts_at_once_start_one_detached_sidecar_and_the_next_finds_it(data
         assert {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in (0, 1, 2)} == {"/dev/null"}
         os.kill(pid, 0)
 
-        (c,), _, _ = converse(host(data_dir), {"type": "connect"})  # the next browser start
+        # The next browser start: a Firefox one, which says its own origin; the service will let it in.
+        firefox = "moz-extension://0b3f4a6e-1111-2222-3333-444455556666"
+        (c,), _, _ = converse(host(data_dir), {"type": "connect", "origin": firefox + "/"})
         assert c["started"] is False and c["pid"] == pid
+        assert firefox in KnownOrigins(Paths.under(data_dir))
+        assert "chrome-extension://llbpaieejbbmfigdahebidpaaoamdnnf" in KnownOrigins(Paths.under(data_dir))
     finally:
         stop(pid)
 
@@ -163,6 +173,15 @@ def test_garbage_from_the_browser_gets_an_error_and_the_host_exits(data_dir: Pat
     assert reply is not None and reply["error"] == "bad_message" and "not UTF-8 JSON" in reply["detail"]
     assert process.returncode == 1
     assert b"academichub native host for chrome-extension://" in stderr  # the log goes to stderr only
+
+
+def test_a_deeply_nested_message_gets_an_error_frame_and_the_host_exits(data_dir: Path) -> None:
+    nested = b"[" * 100_000
+    process = host(data_dir)
+    stdout, stderr = process.communicate(struct.pack("=I", len(nested)) + nested, timeout=30)
+    reply = read_message(io.BytesIO(stdout))
+    assert reply is not None and reply["error"] == "bad_message" and "nested too deeply" in reply["detail"]
+    assert process.returncode == 1 and b"Traceback" not in stderr
 
 
 def test_a_sidecar_that_cannot_start_is_an_error_answer_naming_why(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from ..ingest.fetcher import Fetcher
 from ..service.card_shelf import CardShelf
+from ..service.origins import KnownOrigins
 from ..service.refresher import Refresher
 from . import briefings, catalogue, export, model_choices, papers, radar, refresh, settings, sources, status
 from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
@@ -66,7 +67,12 @@ def create_app(
     max_body = library.config.server.max_body_kib * 1024
     app = web.Application(
         client_max_size=max_body,
-        middlewares=[error_bodies, host_guard(listening.hosts), origin_guard, token_guard(token)],
+        middlewares=[
+            error_bodies,
+            host_guard(listening.hosts),
+            origin_guard(KnownOrigins(library.paths)),
+            token_guard(token),
+        ],
     )
     app[LISTENING] = listening
     app[MAX_BODY] = max_body

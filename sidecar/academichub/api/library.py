@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
-from ..config import Config, load_config, save_config
+from ..config import Config, load_config, update_config
 from ..ingest.health import HealthBook
 from ..ingest.sources.catalogue import find_source
 from ..models import Source
@@ -81,21 +81,13 @@ class Library:
 
     async def change_sources(self, change: Callable[[list[str]], list[str]]) -> None:
         """Apply `change` to the config's source list and save the file (atomically, off the loop)."""
-        async with self._config_lock:
-            # Re-read first: the user may have edited the file by hand since the service started. A file
-            # that no longer parses raises ConfigError: saving over it would throw the user's edit away.
-            current = await asyncio.to_thread(load_config, self.paths.config_file)
-            updated = current.model_copy(update={"sources": change(list(current.sources))})
-            await asyncio.to_thread(save_config, self.paths.config_file, updated)
-            self.config = updated
+        await self.change_config(lambda c: c.model_copy(update={"sources": change(list(c.sources))}))
 
     async def change_config(self, change: Callable[[Config], Config]) -> Config:
         """Apply `change` to the config as the file now reads (ConfigError if it no longer parses) and save
         it; under the same lock as change_sources, so neither loses the other's change."""
         async with self._config_lock:
-            current = await asyncio.to_thread(load_config, self.paths.config_file)
-            updated = change(current)
-            if updated != current:
-                await asyncio.to_thread(save_config, self.paths.config_file, updated)
+            # Re-read inside the file's lock: the user or another process may have changed it since.
+            updated = await asyncio.to_thread(update_config, self.paths.config_file, change)
             self.config = updated
             return updated

@@ -80,6 +80,11 @@ class RefreshProgress(BaseModel):
     papers_new: int = 0
     current: str | None = Field(default=None, description="The source last reported.")
     error: str | None = None
+    offline_since: dt.datetime | None = Field(
+        default=None,
+        description="Set while refreshes find no network: when the first of them did. The cards shown are "
+        "the last day fetched; the next refresh runs when the network is back.",
+    )
 
 
 class ModelState(BaseModel):

@@ -18,30 +18,36 @@ import threading
 
 from ..ingest.sources import parse_feed
 from ..models import ParsedFeed, Source
+from ..service.children import exit_with_parent
 
 
 def _warm() -> None:
     """Run once in the child: the imports are the slow part of its first parse."""
 
 
-def _yield_to_the_api() -> None:
+def _child_setup(parent: int) -> None:
     # On two cores the parse, the server and the browser compete; the parse can wait, a click cannot.
     os.nice(10)
+    exit_with_parent(parent)
 
 
 class ProcessParser:
     def __init__(self) -> None:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the feed parser is closed: the service is stopping")
             if self._pool is None:
                 # spawn, not fork: forking a process that runs an event loop and threads copies their locks.
                 self._pool = concurrent.futures.ProcessPoolExecutor(
                     max_workers=1,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_yield_to_the_api,
+                    initializer=_child_setup,
+                    initargs=(os.getpid(),),
                 )
             return self._pool
 
@@ -59,7 +65,16 @@ class ProcessParser:
             return self._executor().submit(parse_feed, data, source).result()
 
     def close(self) -> None:
+        """End the child now: a parse has nothing to save, and a child still starting up (its imports take
+        seconds on a busy laptop) would otherwise hold the service's stop."""
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        children = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.join(timeout=5)

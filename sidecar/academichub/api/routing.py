@@ -105,6 +105,8 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}", field="body") from None
+    except RecursionError:  # 100,000 '[': no request of ours nests past a few levels
+        raise ApiError(400, "invalid_json", "the body is nested too deeply", field="body") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

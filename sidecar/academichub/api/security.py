@@ -2,8 +2,9 @@
 
 - DNS rebinding: a page on evil.example can re-point its own name at 127.0.0.1 and then talk to us as a
   "same-origin" server; its requests still carry `Host: evil.example`, so only our own host names pass.
-- Cross-site requests: a page's fetch() carries its Origin; only browser-extension origins (or none, as
-  from curl or the CLI) may call us, so no web page can read or change the user's data.
+- Cross-site requests: a page's fetch() carries its Origin; only AcademicHub's own extension origin (or
+  none, as from curl or the CLI) may call us, so no web page, nor another extension, can read or change the
+  user's data.
 - Everything else needs the token the native host hands the extension.
 Every refusal, and every failure past these checks, is an ErrorBody; a traceback only reaches the log.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 
 from aiohttp import web
 
@@ -79,16 +80,22 @@ def host_guard(allowed: Callable[[], set[str]]) -> Callable[..., Awaitable[web.S
     return check_host
 
 
-@web.middleware
-async def origin_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
-    if origin is not None and not origin.startswith(EXTENSION_ORIGINS):
-        raise ApiError(
-            403,
-            "forbidden_origin",
-            f"requests from {origin[:100]} are refused: only the AcademicHub extension may call the sidecar",
-        )
-    return await handler(request)
+def origin_guard(allowed: Container[str]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Requests with an Origin pass only from AcademicHub's own extension (`origin in allowed`)."""
+
+    @web.middleware
+    async def check_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        if origin is not None and not (origin.startswith(EXTENSION_ORIGINS) and origin in allowed):
+            raise ApiError(
+                403,
+                "forbidden_origin",
+                f"requests from {origin[:100]} are refused: only the AcademicHub extension may call the "
+                "sidecar",
+            )
+        return await handler(request)
+
+    return check_origin
 
 
 def token_guard(token: str) -> Callable[..., Awaitable[web.StreamResponse]]:

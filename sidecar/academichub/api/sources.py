@@ -17,9 +17,11 @@ from .models import OpmlImport, OpmlImportReport, SourceAdd, SourceList
 from .routing import ApiError, PathParam, Route, RouteTable
 
 
-def _config_entry(source: Source, given: str) -> str:
+def _config_entry(source: Source) -> str:
     """What the config records: the catalogue key when there is one, else the feed URL."""
-    return given if source.key.startswith("url:") else source.key
+    return (
+        source.url if source.key.startswith("url:") else source.key
+    )  # the URL as checked: `HTTP://` is `http://`
 
 
 def _resolve(name: str, field: str) -> Source:
@@ -48,7 +50,7 @@ async def list_sources(request: web.Request) -> SourceList:
 async def add_source(request: web.Request, *, body: SourceAdd) -> Source:
     library = library_of(request)
     source = _resolve(body.source, "body.source")
-    entry = _config_entry(source, body.source.strip())
+    entry = _config_entry(source)
     if all(s.key != source.key for s in library.sources()):
         await _save(library, lambda entries: [*entries, entry])
     return source
@@ -107,7 +109,7 @@ async def import_opml(request: web.Request, *, body: OpmlImport) -> OpmlImportRe
             continue
         followed.add(source.key)
         report.added.append(source)
-        entries.append(_config_entry(source, feed.url))
+        entries.append(_config_entry(source))
     if entries:
         await _save(library, lambda current: [*current, *entries])
     return report

@@ -12,11 +12,15 @@ import contextlib
 import datetime as dt
 import email.utils
 import errno
-from collections.abc import AsyncIterator, Mapping
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 
 import aiohttp
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
 from .. import USER_AGENT
@@ -38,6 +42,11 @@ class FetchError(Exception):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class Offline(FetchError):
+    """The host's name could not be looked up: most often no network at all (a laptop on a train). Not
+    retried: ten sources times three tries of a lookup that cannot succeed only delay saying so."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,36 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
+def private_address(address: str) -> bool:
+    """Loopback, link-local, private, or otherwise not a public internet address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0].strip("[]"))
+    except ValueError:
+        return False
+    return not ip.is_global
+
+
+class PrivateAddress(OSError):
+    """A feed's host (or a redirect's) is on this machine or the local network, not added by the user."""
+
+
+class _PublicResolver(ThreadedResolver):
+    """Resolves as usual, but a name the user did not add must not lead to a private address: a public feed
+    (or its redirect, or a DNS answer) cannot point the sidecar at the router or another local service."""
+
+    def __init__(self, trusted: set[str]):
+        super().__init__()
+        self.trusted = trusted
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await super().resolve(host, port, family)
+        if host.lower() not in self.trusted and any(private_address(r["host"]) for r in results):
+            raise PrivateAddress(f"{host} leads to a private address")
+        return results
+
+
 class _Retry(Exception):
     """One try failed in a way worth trying again."""
 
@@ -101,6 +140,7 @@ class Fetcher:
         gaps: Mapping[str, float] | None = None,
         default_gap: float = DEFAULT_GAP,
         user_agent: str = USER_AGENT,
+        trusted_hosts: Iterable[str] = (),
     ):
         if tries < 1:
             raise ValueError(f"tries must be at least 1, not {tries}")
@@ -114,11 +154,17 @@ class Fetcher:
         self.default_gap = default_gap
         self.user_agent = user_agent
         self._session: aiohttp.ClientSession | None = None
+        # Hosts the user added, which may be on this machine or the local network (a self-hosted feed).
+        self.trusted_hosts: set[str] = {h.lower() for h in trusted_hosts}
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._host_free_at: dict[str, float] = {}  # loop time before which the host gets no request
 
     async def __aenter__(self) -> Fetcher:
+        trace = aiohttp.TraceConfig()
+        trace.on_request_redirect.append(self._check_redirect)
         self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(resolver=_PublicResolver(self.trusted_hosts)),
+            trace_configs=[trace],
             timeout=aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout),
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             auto_decompress=True,
@@ -132,6 +178,19 @@ class Fetcher:
             await self._session.close()
             self._session = None
 
+    def trust(self, urls: Iterable[str]) -> None:
+        """The hosts of these URLs (the user's own sources) may be private addresses."""
+        self.trusted_hosts.update((URL(url).host or "").lower() for url in urls)
+
+    def _refused(self, host: str) -> bool:
+        return host.lower() not in self.trusted_hosts and private_address(host)
+
+    async def _check_redirect(self, session: object, context: object, params: object) -> None:
+        location = params.response.headers.get("Location", "")  # type: ignore[attr-defined]
+        target = params.url.join(URL(location)) if location else None  # type: ignore[attr-defined]
+        if target is not None and self._refused(target.host or ""):
+            raise PrivateAddress(f"a redirect to {target.host} leads to a private address")
+
     def gap_for(self, host: str) -> float:
         return self.gaps.get(host, self.default_gap)
 
@@ -144,6 +203,8 @@ class Fetcher:
         host = (URL(url).host or "").lower()
         if not host:
             raise FetchError(url, "not an http(s) URL")
+        if self._refused(host):
+            raise FetchError(url, f"{host} is a private address, and only a feed you added may be one")
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -212,7 +273,13 @@ class Fetcher:
             raise FetchError(url, f"timed out after {_seconds(self.timeout)}") from None
         except aiohttp.TooManyRedirects:
             raise FetchError(url, "too many redirects") from None
+        except PrivateAddress as exc:
+            raise FetchError(url, f"{exc}, and only a feed you added may be one") from None
         except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, PrivateAddress):
+                raise FetchError(url, f"{exc.os_error}, and only a feed you added may be one") from None
+            if isinstance(exc.os_error, socket.gaierror):
+                raise Offline(url, f"cannot look up {host}: no network, or no such host") from None
             refused = getattr(exc.os_error, "errno", None) == errno.ECONNREFUSED
             raise _Retry("connection refused" if refused else f"cannot connect ({exc.os_error})") from None
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
@@ -225,11 +292,12 @@ class Fetcher:
         wait = retry_after_seconds(response.headers.get("Retry-After"))
         if wait is None:
             return _Retry(reason)
-        # The server's wait applies to every request to the host, not only this one.
-        self._host_free_at[host] = asyncio.get_running_loop().time() + wait
         if wait > self.max_retry_after:
-            # Waiting that long would stall the refresh; asking sooner would ignore the server's request.
-            raise FetchError(url, f"{reason}; the server asks to wait {_seconds(round(wait))}")
+            # Waiting that long would stall the refresh, and taking it as the whole host's wait would stall
+            # every other feed there (six of the ten default sources share arxiv.org): this feed alone fails.
+            raise FetchError(url, f"{reason}; asked to retry after {_seconds(round(wait))}")
+        # A short wait applies to every request to the host, not only this one.
+        self._host_free_at[host] = asyncio.get_running_loop().time() + wait
         return _Retry(reason, wait)
 
     async def _read_capped(self, url: str, response: aiohttp.ClientResponse) -> bytes:

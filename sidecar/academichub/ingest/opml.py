@@ -7,6 +7,7 @@ outline, so a round trip keeps catalogue sources as catalogue sources.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,8 +17,24 @@ from ..models import Source
 KEY_ATTRIBUTE = "academichubKey"  # OPML allows extra attributes; readers ignore ones they do not know
 
 
+MAX_OUTLINES = 5_000  # feeds and folders: far more than anyone reads, far less than a hostile file holds
+
+# What may come before the root element: white space, the XML declaration, processing instructions,
+# comments, and a DOCTYPE (refused).
+_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE", re.S | re.I)
+
+
 class OpmlError(ValueError):
     pass
+
+
+def _has_doctype(text: str) -> bool:
+    position = 1 if text.startswith("\ufeff") else 0
+    while (item := _PROLOG_ITEM.match(text, position)) is not None:
+        if item.group().upper() == "<!DOCTYPE":
+            return True
+        position = item.end()
+    return False
 
 
 @dataclass(frozen=True)
@@ -51,8 +68,9 @@ def sources_to_opml(sources: Sequence[Source], title: str = "AcademicHub sources
 def feeds_from_opml(text: str) -> list[OpmlFeed]:
     """Every feed in the document, in order, each URL once; an error names the line and column."""
     # The bundled expat refuses entity-expansion bombs and ElementTree never fetches external entities;
-    # a DOCTYPE has no place in OPML, so refusing it outright is simplest.
-    if "<!DOCTYPE" in text[:4096].upper():
+    # a DOCTYPE has no place in OPML, so refusing it outright is simplest. The whole prolog is read: a
+    # long comment before the DOCTYPE must not hide it.
+    if _has_doctype(text):
         raise OpmlError("not an OPML document: a DOCTYPE is not allowed")
     try:
         root = ET.fromstring(text)
@@ -66,7 +84,12 @@ def feeds_from_opml(text: str) -> list[OpmlFeed]:
         raise OpmlError("not an OPML document: it has no <body>")
     feeds: list[OpmlFeed] = []
     seen: set[str] = set()
-    for outline in body.iter("outline"):
+    for count, outline in enumerate(body.iter("outline"), 1):
+        if count > MAX_OUTLINES:
+            raise OpmlError(
+                f"the document has more than {MAX_OUTLINES:,} outlines; import it in parts, or remove the "
+                "feeds you do not read"
+            )
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
         if not url or url in seen:
             continue

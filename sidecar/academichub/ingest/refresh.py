@@ -31,7 +31,7 @@ from ..models import (
 )
 from .arxiv_calendar import expected_feed_date, is_announcement_day, next_announcement_day
 from .backfill import ARXIV_API, BackfillError, backfill, plan_backfill
-from .fetcher import Fetcher, FetchError
+from .fetcher import Fetcher, FetchError, Offline
 from .health import HealthBook, after_failure, after_fetch, assess
 from .sources import FeedError, parse_feed
 
@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[dict[str, Any]], Awaitable[None] | None]
+
+# A whole refresh, backfill included (arXiv's 3 s between requests, a few pages for each missed mailing):
+# a source still fetching by then is reported, and the others' papers are saved.
+DEADLINE = 15 * 60.0
 
 
 class SourceReport(BaseModel):
@@ -64,6 +68,7 @@ class RefreshReport(BaseModel):
     sources: list[SourceReport] = Field(default_factory=list)
     ingest: IngestReport = Field(default_factory=IngestReport)
     error: str | None = Field(default=None, description="Set when the papers could not be saved.")
+    offline: bool = Field(default=False, description="No source's host could be looked up: no network.")
 
     @property
     def ok(self) -> bool:
@@ -104,6 +109,7 @@ class _Harvest:
     papers: list[Paper] = field(default_factory=list)
     backfilled: list[dt.date] = field(default_factory=list)
     error: str | None = None
+    offline: bool = False  # its host could not be looked up
 
     def report(self) -> SourceReport:
         return SourceReport(
@@ -148,9 +154,9 @@ class _Refresh:
             return await self._harvest(source, previous)
         except Exception as exc:  # a bug for one source must not cost the others their papers
             log.exception("refreshing %s", source.key)
-            return self._failed(source, previous, f"unexpected error: {exc!r}")
+            return self.failed(source, previous, f"unexpected error: {exc!r}")
 
-    def _failed(self, source: Source, previous: SourceHealth, reason: str) -> _Harvest:
+    def failed(self, source: Source, previous: SourceHealth, reason: str) -> _Harvest:
         health = after_failure(previous, error=reason, now=self.now)
         return _Harvest(source, previous, health, error=f"{source.name}: {reason}")
 
@@ -160,7 +166,9 @@ class _Refresh:
                 source.url, etag=previous.etag, last_modified=previous.last_modified
             )
         except FetchError as exc:
-            return self._failed(source, previous, exc.reason)
+            harvest = self.failed(source, previous, exc.reason)
+            harvest.offline = isinstance(exc, Offline)
+            return harvest
         etag, last_modified = fetched.etag, fetched.last_modified
         if fetched.not_modified:
             # The same document as last time: its counts, mailing date and validators are the previous ones
@@ -173,7 +181,7 @@ class _Refresh:
             try:
                 feed = await asyncio.to_thread(self.parse, fetched.body or b"", source)
             except FeedError as exc:
-                return self._failed(source, previous, str(exc))
+                return self.failed(source, previous, str(exc))
             papers, items, feed_date, warnings = feed.papers, len(feed.papers), feed.feed_date, feed.warnings
             new = len(await self.unseen(papers))
             if warnings:
@@ -280,28 +288,41 @@ async def refresh(
     backfill_days: int = 7,
     arxiv_api: str = ARXIV_API,
     parse: FeedParser = parse_feed,
+    deadline: float | None = DEADLINE,
 ) -> RefreshReport:
     """Fetch every enabled source, store all their papers in one commit, and record each source's health.
 
     `progress(event)` (sync or async) hears of each source as it finishes:
     {"done": i, "total": n, "source": key, "new": k, "state": "ok"}.
     `parse` is called in a worker thread; the service passes one that parses in a child process, so a
-    1,000-item feed does not hold the event loop's GIL.
+    1,000-item feed does not hold the event loop's GIL. A source not done within `deadline` seconds is
+    reported as failed, and the papers of the others are saved.
     """
     now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
         raise ValueError(f"refresh needs an aware datetime for now, not {now!r}: arXiv's calendar is in ET")
     started = dt.datetime.now(dt.UTC)
     active = [s for s in sources if s.enabled]
+    fetcher.trust(s.url for s in active)  # the user's own feeds may live on this machine or the network
     previous = {h.key: h for h in await asyncio.to_thread(health.all)}
     last_day_stored = await asyncio.to_thread(store.latest_day)
     run = _Refresh(store, fetcher, now, previous, last_day_stored, backfill_days, arxiv_api, parse)
 
     done = 0
 
+    loop = asyncio.get_running_loop()
+    ends = None if deadline is None else loop.time() + deadline
+
     async def one(source: Source) -> _Harvest:
         nonlocal done
-        harvest = await run.harvest(source)
+        try:
+            async with asyncio.timeout_at(ends):
+                harvest = await run.harvest(source)
+        except TimeoutError:
+            previous = run.previous.get(source.key) or SourceHealth(key=source.key)
+            harvest = run.failed(
+                source, previous, f"no answer within the refresh's deadline of {deadline:g} s"
+            )
         done += 1
         event = {"done": done, "total": len(active), "source": source.key, "new": harvest.health.new_count}
         await _tell(progress, event | {"state": harvest.health.state.value})
@@ -328,6 +349,7 @@ async def refresh(
         report.error = f"{report.error}; " if report.error else ""
         report.error += f"could not save the sources' health: {exc}"
     report.sources = [h.report() for h in harvests]
+    report.offline = bool(harvests) and all(h.offline for h in harvests)
     report.finished = dt.datetime.now(dt.UTC)
     return report
 

@@ -1,14 +1,17 @@
 """The radar's rules, and the book that keeps them with the papers the user dismissed.
 
 Both live in one small file, `radar.json` in the data dir, a TinyDB document written atomically (see
-`storage`), so the CLI, the service and a hand edit all change the same thing; every call re-reads it, so a
-rule added by the CLI while the service runs is used by the next match.
+`files`), so the CLI, the service and a hand edit all change the same thing; every call re-reads it, so a
+rule added by the CLI while the service runs is used by the next match. Every change is a read-modify-write
+inside the file's cross-process lock: the CLI and the service adding rules at once lose none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from tinydb import Query, TinyDB
 
+from ..files import atomic_write, locked
 from ..ingest.sources.ids import arxiv_id_from
 from ..store.storage import AtomicJSONStorage
 from .terms import TermError, parse_author, parse_term
@@ -158,14 +162,35 @@ class RadarSnapshot:
     dismissed: frozenset[str]
 
 
+class _RadarStorage(AtomicJSONStorage):
+    """Written through a temporary file of its own name: two processes never share one."""
+
+    def write_bytes(self, data: bytes) -> None:
+        if self.create_dirs:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, data)
+
+
 class RadarBook:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / FILE
-        self._db = TinyDB(self.path, storage=AtomicJSONStorage, create_dirs=True)
+        self._db = TinyDB(self.path, storage=_RadarStorage, create_dirs=True)
         self._rules = self._db.table("rules", cache_size=0)  # re-read on every call: the CLI may have written
         self._dismissed = self._db.table("dismissed", cache_size=0)
-        self._lock = threading.Lock()  # one read-modify-write at a time within the process
+        self._lock = threading.Lock()  # one read-modify-write at a time within the process...
         self._snapshot: RadarSnapshot | None = None
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """... and across processes (the CLI while the service runs): what is read inside is what is
+        changed."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with locked(self.path):
+                # TinyDB remembers the next document id; another process may have used it meanwhile.
+                self._rules._next_id = None
+                self._dismissed._next_id = None
+                yield
 
     # ---- rules ----
 
@@ -190,7 +215,7 @@ class RadarBook:
         raise RuleNotFound(f"no radar rule named {name!r}; `academichub radar list` shows the rules")
 
     def add(self, rule: RadarRule) -> RadarRule:
-        with self._lock:
+        with self._changing():
             rules = self.rules()
             if any(_same(r.name, rule.name) for r in rules):
                 raise RuleExists(
@@ -203,7 +228,7 @@ class RadarBook:
 
     def replace(self, name: str, rule: RadarRule) -> RadarRule:
         """Put `rule` in the place of the rule named `name` (it may rename it)."""
-        with self._lock:
+        with self._changing():
             rules = self.rules()
             if not any(_same(r.name, name) for r in rules):
                 raise RuleNotFound(f"no radar rule named {name!r}")
@@ -213,7 +238,7 @@ class RadarBook:
             return rule
 
     def remove(self, name: str) -> RadarRule:
-        with self._lock:
+        with self._changing():
             rule = self.rule(name)
             self._rules.remove(Query().name.test(lambda n: _same(n, name)))
             return rule
@@ -222,7 +247,7 @@ class RadarBook:
 
     def dismiss(self, paper_id: str) -> Dismissal:
         key = paper_key(paper_id)
-        with self._lock:
+        with self._changing():
             found = self._dismissed.get(Query().id == key)
             if isinstance(found, dict):
                 return Dismissal.model_validate(found)
@@ -232,7 +257,7 @@ class RadarBook:
 
     def undismiss(self, paper_id: str) -> bool:
         """Take a dismissal back; False when the paper was not dismissed."""
-        with self._lock:
+        with self._changing():
             return bool(self._dismissed.remove(Query().id == paper_key(paper_id)))
 
     def dismissals(self) -> list[Dismissal]:

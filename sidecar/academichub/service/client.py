@@ -15,7 +15,7 @@ from typing import Any
 from ..api.models import CardPage
 from ..models import Card
 from ..paths import Paths
-from .process import load_or_create_token, read_runtime
+from .runtime import find_running
 
 PAGE = 100  # the API's largest page
 
@@ -29,8 +29,8 @@ class ServiceClient:
     @classmethod
     def find(cls, paths: Paths) -> ServiceClient | None:
         """The service that runs on this data dir, if its runtime file names one."""
-        runtime = read_runtime(paths)
-        return cls(runtime.port, load_or_create_token(paths)) if runtime else None
+        running = find_running(paths, probe=False)
+        return cls(running.port, running.token) if running else None
 
     def get(self, path: str, **params: Any) -> Any:
         query = urllib.parse.urlencode({k: v for k, v in params.items() if v not in (None, False)})

@@ -9,30 +9,26 @@ EOF on stdin means the extension closed the port: the host exits.
 Requests: {"type": "connect"}. Answers: {"type": "sidecar", "port": N, "token": "...", "pid": N,
 "started": bool} or {"type": "error", "error": "<name>", "detail": "<what failed and what to do>"}.
 
-This runs at every browser start, so it imports only what it needs (the service module pulls in aiohttp and
-the whole API: over a second on a laptop); the file names below are the service's, checked by a test.
+This runs at every browser start, so it imports only what it needs: the runtime files' reader, never the
+service (which pulls in aiohttp and the whole API: over a second on a laptop).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import socket
 import struct
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from ..paths import Paths
 from .native_install import DATA_DIR_ENV
+from .origins import remember_origin
+from .runtime import LOG_FILE, RunningService, find_running
 
-RUNTIME_FILE = "service.json"  # service.RUNTIME_FILE
-TOKEN_FILE = "token"  # service.TOKEN_FILE
-LOG_FILE = "service.log"  # service.LOG_FILE
 MAX_MESSAGE = 1024 * 1024  # Chromium's limit for messages from the host; ours are tiny
 START_TIMEOUT = 25.0  # a cold start of the sidecar: Python, the store's index, binding the port
 
@@ -43,13 +39,6 @@ class ProtocolError(RuntimeError):
 
 class SidecarUnavailable(RuntimeError):
     pass
-
-
-@dataclass(frozen=True)
-class Sidecar:
-    port: int
-    token: str
-    pid: int
 
 
 def read_message(stream: BinaryIO) -> dict | None:
@@ -69,6 +58,8 @@ def read_message(stream: BinaryIO) -> dict | None:
         message = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"message is not UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("message is nested too deeply") from None
     if not isinstance(message, dict):
         raise ProtocolError("message is not a JSON object")
     return message
@@ -86,35 +77,6 @@ def user_paths() -> Paths:
     return Paths.under(Path(data_dir)) if data_dir else Paths.for_user()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _listening(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1.0):
-        return True
-    return False
-
-
-def find_sidecar(paths: Paths) -> Sidecar | None:
-    """The sidecar serving this data dir, if one is running and listening."""
-    try:
-        runtime = json.loads((paths.state / RUNTIME_FILE).read_text(encoding="utf-8"))
-        port, pid = int(runtime["port"]), int(runtime["pid"])
-        token = (paths.state / TOKEN_FILE).read_text(encoding="ascii").strip()
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not token or not _alive(pid) or not _listening(port):
-        return None
-    return Sidecar(port=port, token=token, pid=pid)
-
-
 def serve_command(paths: Paths) -> list[str]:
     command = [sys.executable, "-m", "academichub.cli"]
     if os.environ.get(DATA_DIR_ENV):
@@ -122,7 +84,7 @@ def serve_command(paths: Paths) -> list[str]:
     return [*command, "serve"]
 
 
-def start_sidecar(paths: Paths, timeout: float = START_TIMEOUT) -> Sidecar:
+def start_sidecar(paths: Paths, timeout: float = START_TIMEOUT) -> RunningService:
     """Starts `academichub serve` detached and waits until it listens.
 
     Detached: a new session and no inherited stdio, so it outlives this host and the browser's pipe, and
@@ -145,7 +107,7 @@ def start_sidecar(paths: Paths, timeout: float = START_TIMEOUT) -> Sidecar:
     deadline = time.monotonic() + timeout
     exited_at: float | None = None
     while time.monotonic() < deadline:
-        found = find_sidecar(paths)
+        found = find_running(paths)
         if found is not None:
             return found
         if exited_at is None and child.poll() is not None:
@@ -161,7 +123,9 @@ def start_sidecar(paths: Paths, timeout: float = START_TIMEOUT) -> Sidecar:
     )
 
 
-def answer(request: dict, paths: Paths) -> dict:
+def answer(request: dict, paths: Paths, caller: str | None = None) -> dict:
+    """`caller`: the origin the browser says started us (Chromium's argv[1]); a Firefox extension says its
+    own in the request, as Firefox gives the host only the extension's id."""
     if request.get("type") != "connect":
         kind = str(request.get("type"))[:40]
         return {
@@ -169,7 +133,13 @@ def answer(request: dict, paths: Paths) -> dict:
             "error": "unknown_request",
             "detail": f"unknown request type {kind!r}; the one request is {{'type': 'connect'}}",
         }
-    found = find_sidecar(paths)
+    for origin in (caller, request.get("origin")):
+        if isinstance(origin, str):
+            try:
+                remember_origin(paths, origin)  # the service lets this origin, and no other extension's, in
+            except OSError as exc:
+                print(f"cannot record the extension's origin: {exc}", file=sys.stderr)
+    found = find_running(paths)
     started = found is None
     try:
         sidecar = found or start_sidecar(paths)
@@ -204,7 +174,7 @@ def _message_streams() -> tuple[BinaryIO, BinaryIO]:
 
 def main(argv: list[str] | None = None) -> int:
     # argv[1] is the caller: chrome-extension://<id>/ (Chromium) or the manifest path (Firefox). The host
-    # manifest's allowed_origins already limits who may start us; it is logged, not trusted further.
+    # manifest's allowed_origins already limits who may start us.
     args = sys.argv[1:] if argv is None else argv
     incoming, outgoing = _message_streams()
     paths = user_paths()
@@ -217,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if request is None:
             return 0
-        write_message(outgoing, answer(request, paths))
+        caller = args[0] if args and args[0].startswith("chrome-extension://") else None
+        write_message(outgoing, answer(request, paths, caller))
 
 
 if __name__ == "__main__":

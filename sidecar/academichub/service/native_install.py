@@ -9,11 +9,12 @@ https://developer.mozilla.org/en-US/docs/Mozilla/Add-ons/WebExtensions/Native_ma
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..files import atomic_write
 
 # Native host names allow only lowercase letters, digits, underscores and dots.
 HOST_NAME = "org.academichub.sidecar"
@@ -90,10 +91,7 @@ def launcher_script(python: Path, data_dir: Path | None = None) -> str:
 
 
 def _write(path: Path, text: str, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(mode)
-    os.replace(tmp, path)
+    atomic_write(path, text, mode=mode)  # a full disk leaves the old file, never a temporary one
 
 
 def install_into(

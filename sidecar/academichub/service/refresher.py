@@ -86,7 +86,12 @@ class Refresher:
         now = dt.datetime.now(dt.UTC)
         refresh_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.progress = RefreshProgress(
-            id=refresh_id, state="running", trigger=trigger, started=now, sources_total=len(sources)
+            id=refresh_id,
+            state="running",
+            trigger=trigger,
+            started=now,
+            sources_total=len(sources),
+            offline_since=self.progress.offline_since,  # until a refresh finds the network again
         )
         self._mark_pending(refresh_id, trigger, kinds)
         self._task = asyncio.create_task(self._run(sources), name=f"refresh {refresh_id}")
@@ -94,9 +99,10 @@ class Refresher:
         return refresh_id, False
 
     async def wait(self) -> None:
+        """Until the refresh under way ends. Cancelling the waiter leaves the refresh running, and the
+        waiter's cancel is never swallowed: the service's stop reaches whoever waits here."""
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(self._task)
+            await asyncio.wait({self._task})
 
     async def stop(self) -> None:
         """At shutdown: abandon the fetches (the marker stays, so the next start resumes); a store write
@@ -130,7 +136,14 @@ class Refresher:
         if report.ingest.added or report.ingest.updated:
             library.wrote(report.ingest.days)
         log.info("refresh %s: %s", self.progress.id, report.summary())
-        self._finish("finished", papers_new=report.ingest.added, error=report.error)
+        offline_since = (self.offline_since or self.progress.started) if report.offline else None
+        if offline_since and not self.offline_since:
+            log.info(
+                "offline: no source's host could be looked up; refreshing again once the network is back"
+            )
+        self._finish(
+            "finished", papers_new=report.ingest.added, error=report.error, offline_since=offline_since
+        )
 
     def _on_source(self, event: dict[str, Any]) -> None:
         self.progress = self.progress.model_copy(
@@ -143,12 +156,24 @@ class Refresher:
         )
         self._publish("source")
 
-    def _finish(self, state: str, *, papers_new: int | None = None, error: str | None = None) -> None:
+    @property
+    def offline_since(self) -> dt.datetime | None:
+        return self.progress.offline_since
+
+    def _finish(
+        self,
+        state: str,
+        *,
+        papers_new: int | None = None,
+        error: str | None = None,
+        offline_since: dt.datetime | None = None,
+    ) -> None:
         update: dict[str, Any] = {
             "state": state,
             "finished": dt.datetime.now(dt.UTC),
             "error": error,
             "current": None,
+            "offline_since": offline_since,
         }
         if papers_new is not None:
             update["papers_new"] = papers_new

@@ -329,8 +329,11 @@ class _NewRun:
 class PaperStore:
     """Papers by radar day, deduplicated across feeds, versions and DOIs; see the module docstring."""
 
-    def __init__(self, data_dir: Path, cache_days: int = CACHE_DAYS) -> None:
+    def __init__(self, data_dir: Path, cache_days: int = CACHE_DAYS, *, read_only: bool = False) -> None:
+        """`read_only`: for a data dir the user cannot write (a read-only mount): it is read as it is, under
+        a shared lock, and a write raises StoreError."""
         self.data_dir = Path(data_dir)
+        self.read_only = read_only
         self._mutex = threading.RLock()
         self._cache: OrderedDict[str, dict[str, Paper]] = OrderedDict()  # ISO day -> papers by id, in order
         self._cache_days = cache_days
@@ -338,12 +341,14 @@ class PaperStore:
         self._runs_read: dict[_Run, bytes] | None = None  # during one add: the runs it has read
         self._handles: dict[str, io.RawIOBase] | None = None  # during one add: the files it has open
         self._sweeper: threading.Thread | None = None  # deleting the files the last commit superseded
-        for sub in FOLDERS:
-            (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
-        self._lock: IO[str] | None = _lock_directory(self.data_dir)
+        if not read_only:
+            for sub in FOLDERS:
+                (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
+        self._lock: IO[str] | None = _lock_directory(self.data_dir, shared=read_only)
         try:
             self._manifest = self._open_manifest()
-            self._remove_orphans()
+            if not read_only:
+                self._remove_orphans()
             self._next_generation = self._manifest.generation + 1
             self._index = self._load_index()
         except BaseException:
@@ -356,6 +361,8 @@ class PaperStore:
         """Store a batch (a feed, or several) in one atomic commit, merging every paper already known."""
         with self._mutex:
             self._check_open()
+            if self.read_only:
+                raise StoreError(f"the data directory {self.data_dir.parent} is read-only: nothing stored")
             self._runs_read, self._handles = {}, {}
             superseded: set[str] = set()
             try:
@@ -460,11 +467,15 @@ class PaperStore:
                 "and index/ away to start an empty store."
             )
         manifest = _Manifest()
+        if self.read_only:
+            return manifest
         AtomicJSONStorage(path).write(manifest.to_json())  # from here on, a missing manifest means damage
         return manifest
 
     def _files_on_disk(self) -> Iterator[str]:
         for sub in FOLDERS:
+            if self.read_only and not (self.data_dir / sub).is_dir():
+                continue
             for entry in os.scandir(self.data_dir / sub):
                 if entry.is_file():
                     yield f"{sub}/{entry.name}"
@@ -883,11 +894,14 @@ def _remove(paths: Iterable[Path]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _lock_directory(directory: Path) -> IO[str]:
-    handle = open(directory / "lock", "a")  # noqa: SIM115 (held open for the store's lifetime)
+def _lock_directory(directory: Path, *, shared: bool = False) -> IO[str]:
+    if shared:  # a reader of a directory it cannot write; a store never opened there has no lock yet
+        handle = open(directory / "lock" if (directory / "lock").exists() else os.devnull)  # noqa: SIM115
+    else:
+        handle = open(directory / "lock", "a")  # noqa: SIM115 (held open for the store's lifetime)
     if fcntl is not None:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
             raise StoreError(

@@ -123,3 +123,19 @@ def test_a_hostile_title_in_a_feed_is_plain_text_afterwards():
     paper = parse_feed(feed).papers[0]
     assert paper.title == "Result"  # a script element is code, not words of the title
     assert paper.abstract == "Abstract text."
+
+
+def test_an_item_with_monstrous_fields_is_kept_within_the_caps():
+    title = "Quantum " * 20_000  # 160,000 characters
+    names = ["Y" * 1_000] + [f"Author {i}" for i in range(2_050)]
+    authors = "".join(f"<author><name>{name}</name></author>" for name in names)
+    feed = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Big</title>'
+        f"<entry><id>https://e.example/1</id><title>{title}</title><link href='https://e.example/1'/>"
+        f"<summary>{'words ' * 20_000}</summary>{authors}"
+        "<updated>2026-06-24T00:00:00Z</updated></entry></feed>"
+    ).encode()
+    (paper,) = parse_feed(feed).papers
+    assert len(paper.title) == 10_000 and paper.title.endswith("…")
+    assert len(paper.abstract) <= 100_000
+    assert len(paper.authors) == 2_000 and all(len(a) <= 300 for a in paper.authors)

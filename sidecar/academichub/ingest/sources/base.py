@@ -151,7 +151,7 @@ def finish(
     """One paper per id: an item repeated inside one document (a combined arXiv feed) keeps its first
     occurrence, with the categories of both."""
     unique: dict[str, Paper] = {}
-    for paper in papers:
+    for paper in map(within_caps, papers):
         seen = unique.get(paper.id)
         if seen is None:
             unique[paper.id] = paper
@@ -164,3 +164,28 @@ def finish(
         papers=list(unique.values()),
         warnings=warnings,
     )
+
+
+# Far longer than any real paper's field (the longest arXiv title is about 350 characters, abstracts stop
+# at 1,920), yet room for the recorded TeX attacks the popup must survive (a 50 KB formula, groups nested
+# 3,000 deep): a feed sending more is broken or hostile, and every card, match and briefing would carry it.
+CAPS = {"title": 10_000, "abstract": 100_000, "journal_ref": 1_000, "url": 2_000, "pdf_url": 2_000}
+MAX_AUTHORS, MAX_NAME, MAX_CATEGORIES = 2_000, 300, 100
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def within_caps(paper: Paper) -> Paper:
+    """The paper with each text field cut to its cap, so one item cannot fill the store or the popup."""
+    update: dict[str, object] = {
+        name: _cut(value, limit)
+        for name, limit in CAPS.items()
+        if isinstance(value := getattr(paper, name), str) and len(value) > limit
+    }
+    if len(paper.authors) > MAX_AUTHORS or any(len(a) > MAX_NAME for a in paper.authors):
+        update["authors"] = [_cut(a, MAX_NAME) for a in paper.authors[:MAX_AUTHORS]]
+    if len(paper.categories) > MAX_CATEGORIES:
+        update["categories"] = paper.categories[:MAX_CATEGORIES]
+    return paper.model_copy(update=update) if update else paper

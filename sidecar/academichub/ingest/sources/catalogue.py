@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from ...models import Source, SourceKind
+from .feed_urls import checked_feed_url
 from .ids import url_hash
 from .taxonomy import ARXIV_CATEGORIES, BIORXIV_SUBJECTS, JOURNALS, MEDRXIV_SUBJECTS
 
@@ -87,10 +88,8 @@ class UnknownSource(KeyError):
 def source_for_url(url: str) -> Source:
     """The Source for a feed URL: the catalogue's when it knows the feed (so the label stays 'Nature'),
     else an ad-hoc one keyed by a hash of the URL. ValueError when the text is not an http(s) URL."""
-    url = url.strip()
+    url = checked_feed_url(url)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not a feed URL: {url[:200]!r} (expected http:// or https:// and a host name)")
     known = _BY_URL.get(url) or _BY_URL.get(url.replace("http://", "https://", 1))
     if known:
         return known
@@ -106,7 +105,7 @@ def find_source(name_or_url: str) -> Source:
     category ('cs.CV'), any letter case, or by feed URL. UnknownSource (a KeyError) naming close matches
     when unknown."""
     text = name_or_url.strip()
-    if text.startswith(("http://", "https://")):
+    if text.lower().startswith(("http://", "https://")):
         return source_for_url(text)
     found = _BY_FOLDED.get(text.casefold())
     if found:
