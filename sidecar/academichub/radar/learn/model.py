@@ -1,0 +1,264 @@
+"""The per-user interest model: what the user's papers (library, stars) have in common that the rest of the
+papers they see do not.
+
+Three views of the same weighted word vectors are combined, each standardised on the background papers:
+- a linear SVM, positives against negatives and the unlabelled background (arxiv-sanity's scheme): the
+  words that set the user's papers apart;
+- the cosine to the positives' centroid (zotero-arxiv-daily's scheme): the user's overall topic;
+- the cosine to the nearest positive: a paper close to one of theirs, even off their main topic.
+The sum is turned into a score in [0, 1] by where it falls among the background papers' sums at training
+time, so a score means the same on every day ("0.99: above 99% of the papers it was trained beside").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from pydantic import BaseModel
+from sklearn.svm import LinearSVC
+
+from . import persist
+from .features import N_FEATURES, PaperText, counts, term_names
+from .features import VERSION as FEATURES
+
+SVM_C = 1.0
+LIKE_SHARE = 0.7  # a second nearest positive is named when it is at least this close, relative to the first
+MAX_WORDS = 5
+_TOP = np.linspace(0.0, 0.99, 100)  # the background quantiles kept for calibration
+
+# Where papers' term counts come from: computed from their text, or read from the stored papers' cache.
+Vectors = Callable[[Sequence[PaperText]], sp.csr_matrix]
+
+
+class LearnedScore(BaseModel):
+    key: str
+    score: float  # learned interest in [0, 1], comparable across days
+    like: list[tuple[str, str]]  # the 1-2 positives (key, title) it is closest to
+    words: list[str]  # the words/phrases that weighed most (<= 5)
+
+
+def weigh(tf: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear term frequency x inverse document frequency, rows of unit length."""
+    out = tf.astype(np.float32, copy=True)
+    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
+    out.eliminate_zeros()
+    out.sort_indices()
+    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    out.data /= np.repeat(np.maximum(norms, 1e-12), np.diff(out.indptr)).astype(np.float32)
+    return out
+
+
+def inverse_document_frequency(tf: sp.csr_matrix) -> np.ndarray:
+    """Smoothed idf over the given papers; a term seen in one paper only says nothing (weight 0) once there
+    are enough papers to tell."""
+    n = tf.shape[0]
+    df = np.bincount(tf.indices, minlength=N_FEATURES).astype(np.float32)
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    idf[df < (2 if n >= 50 else 1)] = 0.0
+    return idf
+
+
+class Parts(BaseModel, arbitrary_types_allowed=True):
+    """The raw views of a batch of weighted vectors, before standardisation."""
+
+    svm: np.ndarray
+    centroid: np.ndarray
+    nearest: np.ndarray
+    sims: sp.csr_matrix | np.ndarray  # paper x positive cosines
+
+
+class InterestModel:
+    """Trained from positives (library, stars), negatives (dismissals) and background (unlabelled papers:
+    the day, the store), which serve as weak negatives and tell which words are common."""
+
+    def __init__(
+        self,
+        *,
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: float,
+        positives: sp.csr_matrix,
+        keys: list[str],
+        titles: list[str],
+        names: dict[int, str],
+        stats: np.ndarray,
+        quantiles: np.ndarray,
+    ) -> None:
+        self.idf = idf
+        self.coef = coef
+        self.intercept = intercept
+        self.positives = positives
+        self.centroid = np.asarray(positives.mean(axis=0)).ravel().astype(np.float32)
+        self.keys = keys
+        self.titles = titles
+        self.names = names
+        self.stats = stats  # (3, 2): mean and spread of each view over the background
+        self.quantiles = quantiles
+
+    # ------------------------------------------------------------------ training
+    @classmethod
+    def train(
+        cls,
+        positives: Sequence[PaperText],
+        negatives: Sequence[PaperText] = (),
+        background: Sequence[PaperText] = (),
+        *,
+        vectors: Vectors | None = None,
+    ) -> InterestModel:
+        if not positives:
+            raise ValueError("an interest model needs at least one positive paper")
+        pos_keys = {p.key for p in positives}
+        negatives = [p for p in negatives if p.key not in pos_keys]
+        neg_keys = {p.key for p in negatives}
+        background = [p for p in background if p.key not in pos_keys and p.key not in neg_keys]
+        tf_of = vectors or counts
+        P, N, B = tf_of(positives), tf_of(negatives), tf_of(background)
+        idf = inverse_document_frequency(sp.vstack([P, N, B]).tocsr())
+        Pw, Nw, Bw = weigh(P, idf), weigh(N, idf), weigh(B, idf)
+        coef, intercept = _svm(Pw, Nw, Bw)
+        model = cls(
+            idf=idf,
+            coef=coef,
+            intercept=intercept,
+            positives=Pw,
+            keys=[p.key for p in positives],
+            titles=[p.title for p in positives],
+            names=term_names(positives),
+            stats=np.array([[0.0, 1.0]] * 3, dtype=np.float64),
+            quantiles=np.zeros(len(_TOP)),
+        )
+        reference = Bw if Bw.shape[0] >= 20 else sp.vstack([Bw, Nw, Pw]).tocsr()
+        views = model._views(reference)
+        model.stats = np.array([[v.mean(), v.std() + 1e-9] for v in views[:3]])
+        model.quantiles = np.quantile(model._combine(views), _TOP)
+        return model
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: Path) -> None:
+        """Atomically: after a kill -9 at any instant, `path` holds the old model or this one."""
+        names = sorted(self.names.items())
+        arrays = {
+            "idf": sp.csr_matrix(self.idf.reshape(1, -1)),
+            "coef": sp.csr_matrix(self.coef.reshape(1, -1)),
+            "positives": self.positives,
+            "stats": self.stats,
+            "quantiles": self.quantiles,
+            "name_columns": np.array([c for c, _ in names], dtype=np.int64),
+        }
+        meta = {
+            "features": FEATURES,
+            "intercept": self.intercept,
+            "keys": self.keys,
+            "titles": self.titles,
+            "names": [t for _, t in names],
+        }
+        persist.write_atomic(path, persist.dump(arrays, meta))
+
+    @classmethod
+    def load(cls, path: Path) -> InterestModel:
+        meta, archive = persist.read(path)
+        if meta.get("features") != FEATURES:
+            raise persist.ModelFileError(f"{path} was trained on other features; train again")
+        try:
+            return cls(
+                idf=persist.sparse(archive, "idf").toarray().ravel(),
+                coef=persist.sparse(archive, "coef").toarray().ravel(),
+                intercept=float(meta["intercept"]),
+                positives=persist.sparse(archive, "positives"),
+                keys=list(meta["keys"]),
+                titles=list(meta["titles"]),
+                names=dict(zip(archive["name_columns"].tolist(), meta["names"], strict=True)),
+                stats=archive["stats"],
+                quantiles=archive["quantiles"],
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise persist.ModelFileError(f"{path} is not a readable model: {exc}") from exc
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, papers: Sequence[PaperText], *, vectors: Vectors | None = None) -> list[LearnedScore]:
+        if not papers:
+            return []
+        X = weigh((vectors or counts)(papers), self.idf)
+        views = self._views(X)
+        raw = self._combine(views)
+        scores = self._calibrate(raw)
+        sims = views[3]
+        out = []
+        for i, paper in enumerate(papers):
+            row = sims[i]
+            out.append(
+                LearnedScore(
+                    key=paper.key,
+                    score=float(scores[i]),
+                    like=self._like(row),
+                    words=self._words(X[i], int(np.argmax(row)), paper),
+                )
+            )
+        return out
+
+    def _views(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        sims = (X @ self.positives.T).toarray()
+        svm = X @ self.coef + self.intercept
+        return svm, X @ self.centroid, sims.max(axis=1), sims
+
+    def _combine(self, views: tuple[np.ndarray, ...]) -> np.ndarray:
+        return sum((v - m) / s for v, (m, s) in zip(views[:3], self.stats, strict=False))  # type: ignore[return-value]
+
+    def _calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """The share of background papers below, interpolated; past the 99th percentile it approaches 1."""
+        q = self.quantiles
+        inside = np.interp(raw, q, _TOP)
+        spread = max(q[-1] - q[len(q) // 2], 1e-6)
+        tail = 0.99 + 0.01 * (1.0 - np.exp(-(raw - q[-1]) / spread))
+        return np.where(raw > q[-1], tail, inside)
+
+    def _like(self, row: np.ndarray) -> list[tuple[str, str]]:
+        order = np.argsort(-row)[:2]
+        best = row[order[0]]
+        if best <= 0:
+            return []
+        close = [i for k, i in enumerate(order) if k == 0 or row[i] >= LIKE_SHARE * best]
+        return [(self.keys[i], self.titles[i]) for i in close]
+
+    def _words(self, x: sp.csr_matrix, nearest: int, paper: PaperText) -> list[str]:
+        """The paper's terms that add most to its score, in every view; only terms the paper really has."""
+        cols, vals = x.indices, x.data
+        near = _take(self.positives[nearest], cols)
+        spread = self.stats[:, 1]
+        weight = self.coef[cols] / spread[0] + self.centroid[cols] / spread[1] + near / spread[2]
+        contribution = vals * weight
+        text = f"{paper.title} {paper.abstract}".lower()
+        words: list[str] = []
+        for j in np.argsort(-contribution):
+            if contribution[j] <= 0 or len(words) == MAX_WORDS:
+                break
+            term = self.names.get(int(cols[j]))
+            if term and not term.startswith("cat:") and all(w in text for w in term.split()):
+                if any(term in w.split(" ") or w in term.split(" ") for w in words):
+                    continue  # "neural" adds nothing beside "graph neural"
+                words.append(term)
+        return words
+
+
+def _svm(P: sp.csr_matrix, N: sp.csr_matrix, B: sp.csr_matrix) -> tuple[np.ndarray, float]:
+    """Positives against negatives and background; without any of those, no SVM view (all zeros)."""
+    if N.shape[0] + B.shape[0] == 0:
+        return np.zeros(N_FEATURES, dtype=np.float32), 0.0
+    X = sp.vstack([P, N, B]).tocsr()
+    y = np.r_[np.ones(P.shape[0]), np.zeros(N.shape[0] + B.shape[0])]
+    # an explicit dismissal says more than an unlabelled paper
+    w = np.r_[np.ones(P.shape[0]), np.full(N.shape[0], 2.0), np.ones(B.shape[0])]
+    clf = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=20000, tol=1e-6)
+    clf.fit(X, y, sample_weight=w)
+    return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
+
+
+def _take(row: sp.csr_matrix, cols: np.ndarray) -> np.ndarray:
+    """row[cols] for a one-row sparse matrix with sorted indices, without making it dense."""
+    at = np.searchsorted(row.indices, cols)
+    at = np.minimum(at, max(len(row.indices) - 1, 0))
+    hit = row.indices[at] == cols if len(row.indices) else np.zeros(len(cols), dtype=bool)
+    return np.where(hit, row.data[at] if len(row.data) else 0.0, 0.0)
