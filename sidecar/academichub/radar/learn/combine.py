@@ -12,7 +12,7 @@ ranks in, so a single title hit and a title plus abstract hit stay apart.
 from __future__ import annotations
 
 RULE_HALF = 3.0
-LEARNED_SHARE = 0.2  # how much of the hits' band the learned interest spans
+LEARNED_SHARE = 0.1  # how much of the hits' band the learned interest spans: enough to order equal hits
 
 
 def combined_score(rule_score: float | None, learned: float | None) -> float:

@@ -27,7 +27,8 @@ from .features import VERSION as FEATURES
 SVM_C = 1.0
 LIKE_SHARE = 0.7  # a second nearest positive is named when it is at least this close, relative to the first
 MAX_WORDS = 5
-_TOP = np.linspace(0.0, 0.99, 100)  # the background quantiles kept for calibration
+_SPREAD = (0.1, 0.02, 0.02)  # the least spread of each view: a few alike reference papers do not blow it up
+_SHARES = np.linspace(0.01, 0.99, 99)  # the background quantiles kept for calibration
 
 # Where papers' term counts come from: computed from their text, or read from the stored papers' cache.
 Vectors = Callable[[Sequence[PaperText]], sp.csr_matrix]
@@ -128,12 +129,18 @@ class InterestModel:
             titles=[p.title for p in positives],
             names=term_names(positives),
             stats=np.array([[0.0, 1.0]] * 3, dtype=np.float64),
-            quantiles=np.zeros(len(_TOP)),
+            quantiles=np.zeros(len(_SHARES)),
         )
-        reference = Bw if Bw.shape[0] >= 20 else sp.vstack([Bw, Nw, Pw]).tocsr()
+        # The papers a score is relative to: the unlabelled ones, else the dismissed, else (a reader with
+        # positives only) the positives themselves.
+        reference = next((m for m in (Bw, sp.vstack([Bw, Nw]).tocsr()) if m.shape[0] >= 20), None)
+        if reference is None:
+            reference = sp.vstack([Bw, Nw]).tocsr() if Bw.shape[0] + Nw.shape[0] else Pw
         views = model._views(reference)
-        model.stats = np.array([[v.mean(), v.std() + 1e-9] for v in views[:3]])
-        model.quantiles = np.quantile(model._combine(views), _TOP)
+        model.stats = np.array(
+            [[v.mean(), max(v.std(), floor)] for v, floor in zip(views, _SPREAD, strict=False)]
+        )
+        model.quantiles = np.quantile(model._combine(views), _SHARES)
         return model
 
     # ------------------------------------------------------------------ persistence
@@ -208,12 +215,14 @@ class InterestModel:
         return sum((v - m) / s for v, (m, s) in zip(views[:3], self.stats, strict=False))  # type: ignore[return-value]
 
     def _calibrate(self, raw: np.ndarray) -> np.ndarray:
-        """The share of background papers below, interpolated; past the 99th percentile it approaches 1."""
+        """The share of background papers below, interpolated between percentiles 1 and 99; beyond them
+        the score goes on rising (or falling) towards 1 (or 0), so that it never ties two different papers."""
         q = self.quantiles
-        inside = np.interp(raw, q, _TOP)
-        spread = max(q[-1] - q[len(q) // 2], 1e-6)
-        tail = 0.99 + 0.01 * (1.0 - np.exp(-(raw - q[-1]) / spread))
-        return np.where(raw > q[-1], tail, inside)
+        spread = max(float(q[-1] - q[len(q) // 2]), 1.0)
+        inside = np.interp(raw, q, _SHARES)
+        above = 0.99 + 0.01 * (1.0 - np.exp(-np.clip(raw - q[-1], 0, None) / spread))
+        below = 0.01 * np.exp(np.clip(raw - q[0], None, 0) / spread)
+        return np.where(raw > q[-1], above, np.where(raw < q[0], below, inside))
 
     def _like(self, row: np.ndarray) -> list[tuple[str, str]]:
         order = np.argsort(-row)[:2]
