@@ -240,7 +240,7 @@ class _Refresh:
 
 def remember_representations(store: PaperStore, papers: list[Paper]) -> None:
     """What each stored paper is about, for the radar's learned interest: computed once, as it is stored."""
-    from .radar.learn.vectors import remember_stored  # scikit-learn loads on the first refresh, not at start
+    from ..radar.learn.vectors import remember_stored  # scikit-learn loads on the first refresh, not at start
 
     remember_stored(store.data_dir, papers)
 

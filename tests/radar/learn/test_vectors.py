@@ -8,10 +8,10 @@ from pathlib import Path
 
 from learn_papers import CLOSE, FAR, LIBRARY
 
+from academichub.ingest.refresh import ingest_directory
 from academichub.paths import Paths, seed_day_dir
 from academichub.radar.learn.features import counts
 from academichub.radar.learn.vectors import FILE, FOLDER, PaperVectors, paper_text
-from academichub.refresh import ingest_directory
 from academichub.store import PaperStore
 
 PAPERS = [*LIBRARY, *CLOSE, *FAR]

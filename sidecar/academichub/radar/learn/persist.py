@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ...storage import fsync_dir
+from ...files import PRIVATE_DIR, atomic_write
 
 FORMAT = 1
 
@@ -24,14 +23,8 @@ class ModelFileError(ValueError):
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".tmp")
-    with open(temp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
-    fsync_dir(path.parent)
+    path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    atomic_write(path, data)
 
 
 def dump(arrays: dict[str, np.ndarray | sp.csr_matrix], meta: dict[str, Any]) -> bytes:

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
+from ...files import PRIVATE_DIR
 from .features import N_FEATURES, VERSION, PaperText, counts
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class PaperVectors:
         self.path = Path(data_dir) / FOLDER / FILE
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
