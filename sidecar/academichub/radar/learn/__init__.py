@@ -5,5 +5,16 @@ relevance score that combines them with the rules."""
 from .combine import combined_score
 from .features import PaperText
 from .model import InterestModel, LearnedScore
+from .persist import ModelFileError, model_path
+from .vectors import PaperVectors, paper_text
 
-__all__ = ["InterestModel", "LearnedScore", "PaperText", "combined_score"]
+__all__ = [
+    "InterestModel",
+    "LearnedScore",
+    "ModelFileError",
+    "PaperText",
+    "PaperVectors",
+    "combined_score",
+    "model_path",
+    "paper_text",
+]

@@ -12,12 +12,14 @@ time, so a score means the same on every day ("0.99: above 99% of the papers it 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from . import persist
@@ -272,5 +274,7 @@ def _svm(P: sp.csr_matrix, N: sp.csr_matrix, B: sp.csr_matrix) -> tuple[np.ndarr
     # an explicit dismissal says more than an unlabelled paper
     w = np.r_[np.ones(P.shape[0]), np.full(N.shape[0], 2.0), np.ones(B.shape[0])]
     clf = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=20000, tol=1e-6)
-    clf.fit(X, y, sample_weight=w)
+    with warnings.catch_warnings():  # a model short of full convergence still ranks; no console noise
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y, sample_weight=w)
     return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])

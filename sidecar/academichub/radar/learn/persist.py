@@ -18,6 +18,11 @@ from ...files import PRIVATE_DIR, atomic_write
 FORMAT = 1
 
 
+def model_path(data_dir: Path) -> Path:
+    """Where the user's model lives: beside the stored papers' representations, in the data dir."""
+    return Path(data_dir) / "radar-learn" / "model.npz"
+
+
 class ModelFileError(ValueError):
     """The model file is missing, damaged or of another format; train again."""
 
