@@ -42,6 +42,8 @@ def terms(paper: PaperText) -> list[str]:
     for text in (paper.title, paper.abstract):
         words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOP]
         found += words
+        # pairs of neighbours once stop words are out (scikit-learn's n-grams): measured on the dev set,
+        # they rank as well as strict phrases, a little better in MRR
         found += [f"{a} {b}" for a, b in itertools.pairwise(words)]
     found += [f"cat:{category}" for category in paper.categories]
     return found
@@ -54,6 +56,11 @@ _HASHER = HashingVectorizer(
     norm=None,
     dtype=np.float32,
 )
+
+
+def spelled(paper: PaperText) -> str:
+    """The paper's words as `terms` reads them, one space apart and around: " graph neural network "."""
+    return " " + " ".join(_TOKEN.findall(f"{paper.title} {paper.abstract}".lower())) + " "
 
 
 def feature_index(term: str) -> int:

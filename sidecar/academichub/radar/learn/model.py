@@ -23,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from . import persist
-from .features import N_FEATURES, PaperText, counts, term_names
+from .features import N_FEATURES, PaperText, counts, spelled, term_names
 from .features import VERSION as FEATURES
 
 SVM_C = 1.0
@@ -197,6 +197,7 @@ class InterestModel:
         X = weigh((vectors or counts)(papers), self.idf)
         views = self._views(X)
         scores = self._calibrate(self._combine(views))
+        scores[X.getnnz(axis=1) == 0] = 0.0  # no word the model knows: nothing to go on
         sims = views[3]
         nearest = np.argmax(sims, axis=1)
         contributions = self._contributions(X, nearest)
@@ -246,18 +247,18 @@ class InterestModel:
         return out
 
     def _words(self, contributions: sp.csr_matrix, i: int, paper: PaperText) -> list[str]:
-        """The paper's terms that add most to its score; only terms the paper really has (a hashed column
-        may be shared), and a phrase rather than its words."""
+        """The paper's terms that add most to its score; only terms the paper really has, as it writes them
+        (a hashed column may be shared), and a phrase rather than its words."""
         start, end = contributions.indptr[i], contributions.indptr[i + 1]
         values, columns = contributions.data[start:end], contributions.indices[start:end]
-        text = f"{paper.title} {paper.abstract}".lower()
+        text = spelled(paper)
         words: list[str] = []
         for j in np.argsort(-values)[: 4 * MAX_WORDS]:
             if values[j] <= 0 or len(words) == MAX_WORDS:
                 break
             term = self.names.get(int(columns[j]))
-            if not term or term.startswith("cat:") or not all(w in text for w in term.split()):
-                continue
+            if not term or term.startswith("cat:") or f" {term} " not in text:
+                continue  # shown only as the paper writes it: words side by side, whole words
             if any(term in chosen.split() for chosen in words):
                 continue  # "neural" adds nothing beside "graph neural"
             words = [chosen for chosen in words if chosen not in term.split()]
