@@ -24,6 +24,7 @@ from .radar import (
     matcher_for,
     paper_key,
 )
+from .radar import commands as signal_commands
 from .radar.view import format_radar_cards, radar_cards
 from .store.cards import format_cards, matches_source, number_cards, order_papers
 
@@ -57,6 +58,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_cards(args: argparse.Namespace) -> int:
     from .store.paper_store import PaperStore, StoreError
 
+    if getattr(args, "rank", False):
+        return signal_commands.ranked_day(args)
     paths = _paths(args)
     radar_only = getattr(args, "radar", False)
     try:
@@ -440,6 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cards.add_argument("--json", action="store_true", help="print JSON for scripts")
     cards.add_argument("--radar", action="store_true", help="only radar matches, best first, each with why")
+    cards.add_argument(
+        "--rank", action="store_true", help="best first by the rules and what the radar learnt, each with why"
+    )
     cards.set_defaults(func=cmd_cards)
 
     daily = commands.add_parser("daily", parents=[common], help="fetch, brief the day, print its cards")
@@ -509,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     uninstall_host.set_defaults(func=cmd_uninstall_native_host)
 
     _add_radar_parser(commands, common)
+    signal_commands.add_parsers(commands, common)
     return parser
 
 
@@ -552,6 +559,7 @@ def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.Arg
     dismiss.add_argument("id", help="arxiv:2606.14677, 2606.14677 or doi:10....")
     dismiss.add_argument("--undo", action="store_true", help="take the dismissal back")
     dismiss.set_defaults(func=cmd_radar_dismiss)
+    signal_commands.add_radar_actions(actions, common)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

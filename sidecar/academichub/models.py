@@ -138,7 +138,9 @@ class LikedPaper(BaseModel):
 class LearnedInterest(BaseModel):
     """Why the learned radar likes a paper: what the user reads that it is closest to, and its words."""
 
-    score: float = Field(description="Learned interest in [0, 1]: above this share of the papers it trained beside.")
+    score: float = Field(
+        description="Learned interest in [0, 1]: above this share of the papers it trained beside."
+    )
     like: list[LikedPaper] = Field(
         default_factory=list, description="The one or two library or starred papers it is closest to."
     )
