@@ -209,7 +209,9 @@ def cmd_radar_reset(args: argparse.Namespace) -> int:
 
 
 def ranked_day(args: argparse.Namespace) -> int:
-    """`cards --rank`: the whole day (or with --radar what the radar shows) best first, each explained."""
+    """`cards --rank` (the whole day) and `cards --radar` (what the radar shows): best first by the rules
+    and the learned interest, each card explained by both."""
+    from ..store.cards import matches_source
     from ..store.paper_store import PaperStore, StoreError
     from . import interest
     from .matching import matcher_for
@@ -220,10 +222,7 @@ def ranked_day(args: argparse.Namespace) -> int:
         with PaperStore(paths.papers) as store:
             day = args.day or store.latest_day()
             papers = store.day(day) if day else []
-            if args.source:
-                from ..store.cards import matches_source
-
-                papers = [p for p in papers if matches_source(p, args.source)]
+            papers = [p for p in papers if matches_source(p, args.source)] if args.source else papers
             with RadarBook(paths.data) as book:
                 rules, dismissed = book.rules(), book.dismissed()
             model = interest.up_to_date(paths.data, store)
@@ -233,28 +232,40 @@ def ranked_day(args: argparse.Namespace) -> int:
         client = ServiceClient.find(paths)
         if client is None:
             raise
-        day, cards = client.cards(args.day, args.source, args.radar, rank=True)
+        day, cards = client.cards(args.day, args.source, args.radar, rank=args.rank)
         weights = client.rule_weights()
+        has_papers = bool(cards) or client.day_total(day, args.source) > 0
     except (LibraryFileError, SignalFileError, ValueError) as exc:
         return _fail(exc)
     else:
         matcher = matcher_for(rules)
         cards = ranked_cards(papers, matcher, dismissed, model, only_radar=args.radar)
-        weights = matcher.weights
-    return _print_cards(args, day, cards, weights)
+        weights, has_papers = matcher.weights, bool(papers)
+    return _print_cards(args, day, cards, weights, has_papers)
 
 
-def _print_cards(args: argparse.Namespace, day: object, cards: list[Card], weights: dict[str, float]) -> int:
+def _print_cards(
+    args: argparse.Namespace, day: object, cards: list[Card], weights: dict[str, float], has_papers: bool
+) -> int:
     from .ranking import format_ranked_cards
 
     if args.json:
         json.dump([c.model_dump(mode="json") for c in cards], sys.stdout, ensure_ascii=False, indent=2)
         print()
-    elif not cards:
-        where = f"on {day}" if day else "yet"
-        print(f"No {'radar matches' if args.radar else 'papers'} {where}.", file=sys.stderr)
+    elif cards:
+        print(format_ranked_cards(cards, weights, relevance=args.rank))
     else:
-        print(format_ranked_cards(cards, weights))
+        where = f"on {day}" if day else "yet"
+        source = f" from {args.source}" if args.source else ""
+        if has_papers:
+            print(
+                f"No radar matches {where}{source}. `academichub radar list` shows your rules.",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"No papers {where}{source}. Run `academichub fetch` to fetch your sources.", file=sys.stderr
+            )
     return 0
 
 

@@ -118,11 +118,13 @@ def training_set(signals: Signals, lookup: Lookup, recent: Sequence[Paper]) -> T
     return TrainingSet(list(positives.values()), list(negatives.values()), background)
 
 
-def train(data_dir: Path, signals: Signals, examples: TrainingSet) -> InterestModel | None:
+def train(
+    data_dir: Path, signals: Signals, examples: TrainingSet
+) -> tuple[InterestModel | None, ModelState | None]:
     """Train on `examples`, save the model and its state; with no positives, forget the model (rules only)."""
     if not examples.positives:
         forget(data_dir)
-        return None
+        return None, None
     started = time.perf_counter()
     model = InterestModel.train(examples.positives, examples.negatives, examples.background)
     seconds = time.perf_counter() - started
@@ -136,7 +138,7 @@ def train(data_dir: Path, signals: Signals, examples: TrainingSet) -> InterestMo
         seconds=round(seconds, 3),
     )
     atomic_write_json(Path(data_dir) / STATE_FILE, state.model_dump(mode="json"))
-    return model
+    return model, state
 
 
 def forget(data_dir: Path) -> None:
@@ -187,4 +189,4 @@ def up_to_date(data_dir: Path, store) -> InterestModel | None:  # type: ignore[n
         return None
     if model is not None and state is not None and state.digest == signals.digest():
         return model
-    return train(data_dir, signals, training_set(signals, stored_lookup(store), recent_papers(store)))
+    return train(data_dir, signals, training_set(signals, stored_lookup(store), recent_papers(store)))[0]

@@ -91,12 +91,16 @@ def explain_learned(learned: LearnedInterest) -> str:
     return " · ".join(parts) or "no close paper of yours"
 
 
-def format_ranked_cards(cards: Sequence[Card], weights: Mapping[str, float], width: int = 100) -> str:
-    """`cards --rank`: each card with its relevance, why the rules matched it and why the model likes it."""
+def format_ranked_cards(
+    cards: Sequence[Card], weights: Mapping[str, float], *, relevance: bool = True, width: int = 100
+) -> str:
+    """`cards --rank` and `--radar`: each card with (for --rank) its relevance, why the rules matched it
+    and why the model likes it."""
     blocks = []
     for card in cards:
         block = format_card(card, width)
-        block += f"\nRelevance {card.relevance:.3g}"
+        if relevance:
+            block += f"\nRelevance {card.relevance:.3g}"
         if card.radar:
             why = explain(score_hits(card.radar, weights)).replace("\n", "\n       ")
             block += f"\nRadar {card.score:g} · {why}"
