@@ -92,12 +92,12 @@ def test_without_a_running_zotero_the_locked_database_is_read_from_a_copy(zotero
 
 def test_a_disabled_local_api_falls_back_to_the_database(zotero_dir: Path) -> None:
     with local_api(status=403) as (base, _):
-        read, via = read_zotero(api=base, data_dir=zotero_dir)
+        _, via = read_zotero(api=base, data_dir=zotero_dir)
     assert via == str(zotero_dir / "zotero.sqlite")
 
 
 def test_no_zotero_at_all_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ZoteroError, match="Zotero is not running .* no Zotero database at .*start Zotero"):
+    with pytest.raises(ZoteroError, match=r"Zotero is not running .* no Zotero database at .*start Zotero"):
         read_zotero(api=CLOSED_PORT, data_dir=tmp_path)
 
 
