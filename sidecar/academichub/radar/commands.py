@@ -200,9 +200,9 @@ def cmd_radar_reset(args: argparse.Namespace) -> int:
         forgotten = reset(_paths(args).data, args.signal)
     except (LibraryFileError, SignalFileError, ValueError) as exc:
         return _fail(exc)
-    print(
-        "forgot " + ", ".join(f"{n} {what if n != 1 else what.rstrip('s')}" for what, n in forgotten.items())
-    )
+    nouns = {"library": ("library entry", "library entries"), "stars": ("star", "stars")}
+    nouns["dismissals"] = ("dismissal", "dismissals")
+    print("forgot " + ", ".join(f"{n} {nouns[what][n != 1]}" for what, n in forgotten.items()))
     if args.signal is None:
         interest.forget(_paths(args).data)
     return 0
