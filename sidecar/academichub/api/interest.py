@@ -27,6 +27,7 @@ from ..radar.library import (
     read_library_file,
     read_zotero,
 )
+from ..radar.rules import paper_key
 from ..radar.signals import SignalFileError, Star, StarBook, StarList, reset
 from .context import learner_of, library_of
 from .interest_models import (
@@ -67,7 +68,7 @@ async def list_stars(request: web.Request) -> StarList:
 
 async def star(request: web.Request, *, body: StarRequest) -> Star:
     library = library_of(request)
-    paper = await library.in_store(lambda: library.store.get(body.id))
+    paper = await library.in_store(lambda: library.store.get(paper_key(body.id)))
     return await _changing(request, lambda: StarBook(_data(request)).star(body.id, paper))
 
 
