@@ -67,3 +67,18 @@ def test_a_file_that_is_no_library_is_refused_with_the_reason(name: str, text: s
 def test_hostile_text_stays_text() -> None:
     found = read_library_file("x.bib", "@misc{x, title={<img src=x onerror=alert(1)> {\\'e}t{\\'e}}}")
     assert found.entries[0].title == "<img src=x onerror=alert(1)> été"
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (r"Schr{\"o}dinger", "Schrödinger"),
+        (r"Erd\H{o}s", "Erdős"),
+        (r"{\L}ukasz and Stra\ss e", "Łukasz and Straße"),
+        (r"Garc\'{\i}a", "García"),
+        (r"$\rho\cdot\vec v$ stays math", "$\\rho\\cdot\\vec v$ stays math"),
+    ],
+)
+def test_bibtex_accents_become_letters_and_math_stays_as_written(tex: str, text: str) -> None:
+    found = read_library_file("x.bib", f"@misc{{x, title={{{tex}}}, abstract={{{tex}}}}}")
+    assert (found.entries[0].title, found.entries[0].abstract) == (text, text)
