@@ -124,7 +124,7 @@ async def test_zotero_is_imported_from_its_local_api_on_this_machine_only(sideca
     status, error = await call(
         sidecar, "POST", "/library/zotero", json={"api": "http://127.0.0.1:9", "data_dir": "/nonexistent"}
     )
-    assert status == 503 and error["error"] == "zotero_unavailable"
+    assert status == 409 and error["error"] == "zotero_unavailable"
 
 
 async def test_entries_are_removed_and_a_reset_forgets_everything(sidecar: Sidecar) -> None:

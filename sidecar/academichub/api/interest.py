@@ -106,7 +106,7 @@ async def import_zotero(request: web.Request, *, body: ZoteroRequest) -> ImportR
     try:
         read = await asyncio.to_thread(read_it)
     except ZoteroError as exc:
-        raise ApiError(503, "zotero_unavailable", str(exc)) from None
+        raise ApiError(409, "zotero_unavailable", str(exc)) from None
     return await _imported(request, read)
 
 
@@ -250,8 +250,9 @@ def add_routes(table: RouteTable) -> None:
             "learning",
             body=ZoteroRequest,
             response=ImportReport,
-            errors=(409, 503),
-            description="503 when Zotero neither answers nor has a database where it was looked for.",
+            errors=(409,),
+            description="409 `zotero_unavailable` when Zotero neither answers nor has a database where it "
+            "was looked for.",
         ),
         Route(
             "DELETE",
