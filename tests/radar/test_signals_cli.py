@@ -121,15 +121,25 @@ def test_a_star_and_a_dismissal_move_papers_and_a_reset_forgets_them(data_dir: P
     assert all(c["learned"] is None and c["relevance"] == 0 for c in ranked(data_dir))  # rules only again
 
 
-def test_export_holds_every_signal_and_the_model(data_dir: Path, tmp_path: Path) -> None:
+def test_an_export_holds_every_signal_and_the_model_and_imports_elsewhere(
+    data_dir: Path, seeded_once: Path, tmp_path: Path
+) -> None:
     run(data_dir, "library", "import", QUANTUM_BIB)
     run(data_dir, "star", "2606.90026")
-    ranked(data_dir)  # trains
+    run(data_dir, "radar", "dismiss", "2606.90001")
+    before = ranked(data_dir)  # trains
     out = tmp_path / "signals.json"
     assert academichub(data_dir, "library", "export", "-o", str(out)).returncode == 0
     exported = json.loads(out.read_text())
     assert len(exported["library"]) == 5 and [s["id"] for s in exported["stars"]] == ["arxiv:2606.90026"]
+    assert [d["id"] for d in exported["dismissals"]] == ["arxiv:2606.90001"]
     assert exported["model"]["state"]["positives"] == 6 and exported["model"]["npz_base64"]
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(seeded_once, elsewhere)
+    restored = academichub(elsewhere, "library", "import", str(out))
+    assert restored.stdout == "restored 5 library entries, 1 stars, 1 dismissals and the learned model\n"
+    assert ranked(elsewhere) == before
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,9 @@ ranked day); the service learns the change the next time it ranks.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..models import Card, Paper
 from ..paths import Paths
@@ -47,6 +45,8 @@ def _fail(message: object, code: int = 1) -> int:
 
 
 def cmd_library_import(args: argparse.Namespace) -> int:
+    from .backup import BackupError, is_export, restore
+
     data = _paths(args).data
     try:
         if args.source == "zotero":
@@ -60,7 +60,14 @@ def cmd_library_import(args: argparse.Namespace) -> int:
             path = Path(args.source)
             if path.stat().st_size > MAX_FILE:
                 return _fail(f"{path} is larger than {MAX_FILE // 2**20} MB; export a part of the library")
-            read = read_library_file(path.name, path.read_text(encoding="utf-8-sig", errors="replace"))
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            if is_export(text):  # an `academichub library export`: every signal comes back
+                try:
+                    print(restore(_paths(args).data, text))
+                except BackupError as exc:
+                    return _fail(exc)
+                return 0
+            read = read_library_file(path.name, text)
         report = UserLibrary(data).add(read.entries, skipped=read.skipped)
     except FileNotFoundError as exc:
         return _fail(f"no such file: {exc.filename}")
@@ -120,38 +127,21 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_library_export(args: argparse.Namespace) -> int:
-    """Everything the radar knows of the user, in one JSON document they can keep or move."""
-    from . import interest
+    """Everything the radar knows of the user, in one JSON document they can keep, move and import."""
+    from .backup import export_signals
 
-    data = _paths(args).data
     try:
-        signals = interest.read_signals(data)
-        with RadarBook(data) as book:
-            dismissals = book.dismissals()
+        export = export_signals(_paths(args).data)
     except (LibraryFileError, SignalFileError, ValueError) as exc:
         return _fail(exc)
-    model_file = data / interest.MODEL_FILE
-    state_file = data / interest.STATE_FILE
-    document: dict[str, Any] = {
-        "academichub": "signals/1",
-        "library": [e.model_dump(mode="json") for e in signals.library],
-        "stars": [s.model_dump(mode="json") for s in signals.stars],
-        "dismissals": [d.model_dump(mode="json") for d in dismissals],
-        "model": None,
-    }
-    if model_file.exists() and state_file.exists():
-        document["model"] = {
-            "state": json.loads(state_file.read_text(encoding="utf-8")),
-            "npz_base64": base64.b64encode(model_file.read_bytes()).decode("ascii"),
-        }
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = export.model_dump_json(indent=2) + "\n"
     if args.output:
         from ..files import atomic_write
 
         atomic_write(Path(args.output), text)
         print(
-            f"wrote {args.output}: {len(signals.library)} library entries, {len(signals.stars)} stars, "
-            f"{len(dismissals)} dismissals{', the model' if document['model'] else ''}",
+            f"wrote {args.output}: {len(export.library)} library entries, {len(export.stars)} stars, "
+            f"{len(export.dismissals)} dismissals{', the learned model' if export.model else ''}",
             file=sys.stderr,
         )
     else:

@@ -77,6 +77,19 @@ class StarBook:
 
         return self._update(add)
 
+    def keep(self, star: Star) -> Star:
+        """Add a star as it was made (a restored export); a paper starred already keeps its star."""
+
+        def add(document: dict) -> Star:
+            stars = _parse(self.path, document)
+            found = next((old for old in stars if old.id == star.id), None)
+            if found is None:
+                stars.append(star)
+                _store(document, stars)
+            return found or star
+
+        return self._update(add)
+
     def unstar(self, paper_id: str) -> bool:
         """False when the paper was not starred."""
         key = paper_key(paper_id)

@@ -1,10 +1,10 @@
 """The service's learned radar: the model loaded at start, trained again off the event loop whenever the
 user's signals change, and served meanwhile as it was.
 
-A change made through the API (a star, a dismissal, an import) calls `changed()`; a change made by the CLI
-beside the service is seen by `current()`, which compares the signals' digest (three small files, read in
-a thread only when one of them was replaced) with the model's. One training runs at a time; a change that
-lands during one starts another when it ends.
+Every change, through the API (a star, a dismissal, an import) or by the CLI beside the service, is seen
+by `current()`, which the routes call after a change and the cards route before it ranks: it compares the
+signals' digest (three small files, read in a thread only when one of them was replaced) with the
+model's. One training runs at a time; a change that lands during one starts another when it ends.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class InterestLearner:
 
     async def current(self) -> InterestModel | None:
         """The model to rank with now; starts a training in the background when the signals changed."""
-        seen = await asyncio.to_thread(self._files)
+        seen = (
+            self._files()
+        )  # three stats, on the loop: as RadarBook.fresh_snapshot, cheaper than a thread hop
         if seen != self._files_seen:
             try:
                 signals = await asyncio.to_thread(interest.read_signals, self.data_dir)
