@@ -36,6 +36,8 @@ from ..radar import (
 from ..radar.compiled import CompiledMatcher, compile_matcher
 from ..radar.fingerprint import text_fingerprint
 from ..radar.learn import InterestModel
+from ..radar.learn.model import Vectors
+from ..radar.learn.vectors import PaperVectors
 from ..radar.matching import in_category
 from ..radar.ranking import by_relevance, learned_interest, on_radar, relevance
 from ..radar.rules import RadarSnapshot
@@ -258,12 +260,17 @@ _NOTHING_LEARNED = b',"learned":null}'
 
 
 def _build_day(
-    cards: DayCards, matcher: RadarMatcher, dismissed: frozenset[str], model: InterestModel | None
+    cards: DayCards,
+    matcher: RadarMatcher,
+    dismissed: frozenset[str],
+    model: InterestModel | None,
+    vectors: Vectors | None = None,
 ) -> DayRadar:
     sightings = sight(cards.papers, matcher, dismissed)
+    scored = learned_interest(model, cards.papers, vectors)
     learned = [
         None if paper.id in dismissed else interest
-        for paper, interest in zip(cards.papers, learned_interest(model, cards.papers), strict=True)
+        for paper, interest in zip(cards.papers, scored, strict=True)
     ]
     relevances = [relevance(s, li) for s, li in zip(sightings, learned, strict=True)]
     decorated = [
@@ -297,7 +304,8 @@ async def day_radar(request: web.Request, cards: DayCards, *, required: bool) ->
     ):
         days.move_to_end(cards.day)
         return cached[4]
-    built = await asyncio.to_thread(_build_day, cards, matcher, dismissed, model)
+    vectors = PaperVectors(library_of(request).paths.data).counts if model is not None else None
+    built = await asyncio.to_thread(_build_day, cards, matcher, dismissed, model, vectors)
     days[cards.day] = (cards, matcher, dismissed, model, built)
     days.move_to_end(cards.day)
     while len(days) > MAX_DAYS:

@@ -229,7 +229,10 @@ def ranked_day(args: argparse.Namespace) -> int:
         return _fail(exc)
     else:
         matcher = matcher_for(rules)
-        cards = ranked_cards(papers, matcher, dismissed, model, only_radar=args.radar)
+        from .learn.vectors import PaperVectors
+
+        vectors = PaperVectors(paths.data).counts
+        cards = ranked_cards(papers, matcher, dismissed, model, only_radar=args.radar, vectors=vectors)
         weights, has_papers = matcher.weights, bool(papers)
     return _print_cards(args, day, cards, weights, has_papers)
 

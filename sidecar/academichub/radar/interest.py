@@ -25,6 +25,7 @@ from ..files import atomic_write_json
 from ..models import Paper
 from .learn import InterestModel, PaperText
 from .learn.persist import ModelFileError
+from .learn.vectors import PaperVectors
 from .library import LibraryEntry, UserLibrary
 from .rules import RadarBook
 from .signals import Star, StarBook
@@ -92,13 +93,16 @@ def training_set(signals: Signals, lookup: Lookup, recent: Sequence[Paper]) -> T
     positives: dict[str, PaperText] = {}
     for entry in signals.library:
         stored = lookup(entry.id, entry.doi)
-        positives[stored.id if stored else entry.id] = PaperText(
-            key=stored.id if stored else entry.id,
-            title=entry.title,
-            abstract=entry.abstract or (stored.abstract if stored else ""),
-            categories=stored.categories if stored else [],
-            date=stored.date if stored else None,
-        )
+        if stored is not None and stored.abstract:  # the stored text: its representation is kept already
+            positives[stored.id] = text_of(stored)
+        else:
+            positives[entry.id] = PaperText(
+                key=entry.id,
+                title=entry.title,
+                abstract=entry.abstract,
+                categories=stored.categories if stored else [],
+                date=stored.date if stored else None,
+            )
     for star in signals.stars:
         stored = lookup(star.id, None)
         if stored is not None:
@@ -126,7 +130,8 @@ def train(
         forget(data_dir)
         return None, None
     started = time.perf_counter()
-    model = InterestModel.train(examples.positives, examples.negatives, examples.background)
+    vectors = PaperVectors(data_dir).counts  # the stored papers' representations, computed once
+    model = InterestModel.train(examples.positives, examples.negatives, examples.background, vectors=vectors)
     seconds = time.perf_counter() - started
     model.save(Path(data_dir) / MODEL_FILE)
     state = ModelState(

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from ..models import Card, LearnedInterest, LikedPaper, Paper
 from ..store.cards import format_card, order_papers
 from .learn import InterestModel, PaperText, combined_score
+from .learn.model import Vectors
 from .matching import RadarMatcher
 from .scoring import explain, score_hits
 from .view import Sighting, sight
@@ -19,7 +20,11 @@ from .view import Sighting, sight
 LEARNED_THRESHOLD = 0.95
 
 
-def learned_interest(model: InterestModel | None, papers: Sequence[Paper]) -> list[LearnedInterest | None]:
+def learned_interest(
+    model: InterestModel | None, papers: Sequence[Paper], vectors: Vectors | None = None
+) -> list[LearnedInterest | None]:
+    """Each paper's learned interest; `vectors` reads stored papers' representations (learn.vectors)
+    instead of computing them again."""
     if model is None or not papers:
         return [None] * len(papers)
     texts = [
@@ -30,7 +35,7 @@ def learned_interest(model: InterestModel | None, papers: Sequence[Paper]) -> li
         LearnedInterest(
             score=round(s.score, 4), like=[LikedPaper(id=k, title=t) for k, t in s.like], words=s.words
         )
-        for s in model.score(texts)
+        for s in model.score(texts, vectors=vectors)
     ]
 
 
@@ -55,6 +60,7 @@ def ranked_cards(
     model: InterestModel | None,
     *,
     only_radar: bool = False,
+    vectors: Vectors | None = None,
 ) -> list[Card]:
     """The day's cards best first, numbered 1..n; `only_radar` keeps what the radar shows. A dismissed
     paper has neither rule hits nor learned interest: it ranks last and never shows on the radar."""
@@ -62,7 +68,7 @@ def ranked_cards(
     sightings = sight(ordered, matcher, dismissed)
     learned = [
         None if paper.id in dismissed else interest
-        for paper, interest in zip(ordered, learned_interest(model, ordered), strict=True)
+        for paper, interest in zip(ordered, learned_interest(model, ordered, vectors), strict=True)
     ]
     relevances = [relevance(s, li) for s, li in zip(sightings, learned, strict=True)]
     positions = range(len(ordered))
