@@ -144,15 +144,15 @@ async def test_the_model_outlives_the_service(seeded_dir: Path, tmp_path: Path) 
     runner, first = await start_sidecar(data_dir)
     try:
         await import_quantum(first)
-        await trained(first)
+        learnt = await trained(first)
         _, before = await call(first, "GET", "/cards", params={"rank": "true", "limit": "10"})
     finally:
         await first.client.close()
         await runner.cleanup()
     runner, again = await start_sidecar(data_dir)
     try:
-        _, state = await call(again, "GET", "/radar/learned")
-        assert state["trained"] and not state["training"]  # loaded, not trained again
+        state = await trained(again)
+        assert state["trained"] and state["trained_at"] == learnt["trained_at"]  # loaded, not trained again
         _, after = await call(again, "GET", "/cards", params={"rank": "true", "limit": "10"})
         assert after == before
     finally:

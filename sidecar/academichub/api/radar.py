@@ -14,7 +14,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from weakref import WeakKeyDictionary
 
 from aiohttp import web
@@ -35,9 +35,6 @@ from ..radar import (
 )
 from ..radar.compiled import CompiledMatcher, compile_matcher
 from ..radar.fingerprint import text_fingerprint
-from ..radar.learn import InterestModel
-from ..radar.learn.model import Vectors
-from ..radar.learn.vectors import PaperVectors
 from ..radar.matching import in_category
 from ..radar.ranking import by_relevance, learned_interest, on_radar, relevance
 from ..radar.rules import RadarSnapshot
@@ -56,6 +53,10 @@ from .radar_models import (
     RadarMatch,
 )
 from .routing import ApiError, PathParam, Route, RouteTable
+
+if TYPE_CHECKING:  # the learned radar loads with its first model
+    from ..radar.learn import InterestModel
+    from ..radar.learn.model import Vectors
 
 T = TypeVar("T")
 
@@ -253,7 +254,7 @@ class DayRadar:
 
 
 # Per library, per day: the DayCards it was built from, the rules, dismissals and model it saw, and the view.
-_Built = tuple[DayCards, RadarMatcher, frozenset[str], InterestModel | None, DayRadar]
+_Built = tuple[DayCards, RadarMatcher, frozenset[str], "InterestModel | None", DayRadar]
 _DAYS: WeakKeyDictionary[Library, OrderedDict[dt.date, _Built]] = WeakKeyDictionary()
 MAX_DAYS = 16  # as the card shelf keeps
 _NOTHING_LEARNED = b',"learned":null}'
@@ -304,7 +305,11 @@ async def day_radar(request: web.Request, cards: DayCards, *, required: bool) ->
     ):
         days.move_to_end(cards.day)
         return cached[4]
-    vectors = PaperVectors(library_of(request).paths.data).counts if model is not None else None
+    vectors = None
+    if model is not None:
+        from ..radar.learn.vectors import PaperVectors
+
+        vectors = PaperVectors(library_of(request).paths.data).counts
     built = await asyncio.to_thread(_build_day, cards, matcher, dismissed, model, vectors)
     days[cards.day] = (cards, matcher, dismissed, model, built)
     days.move_to_end(cards.day)

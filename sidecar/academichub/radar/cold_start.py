@@ -9,11 +9,14 @@ from each of the day's fields in turn, the largest fields first.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from ..models import Card, Paper
 from ..store.cards import order_papers
-from .learn import InterestModel
 from .ranking import LEARNED_THRESHOLD, learned_interest
+
+if TYPE_CHECKING:
+    from .learn import InterestModel
 
 MIN_ABSTRACT = 200  # characters: a paper without a real abstract teaches little
 

@@ -18,17 +18,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from ..files import atomic_write_json
 from ..models import Paper
-from .learn import InterestModel, PaperText
-from .learn.persist import ModelFileError
-from .learn.vectors import PaperVectors
 from .library import LibraryEntry, UserLibrary
 from .rules import RadarBook
 from .signals import Star, StarBook
+
+if TYPE_CHECKING:  # scikit-learn and SciPy load with the first model, not with the service
+    from .learn import InterestModel, PaperText
 
 MODEL_FILE = "interest-model.npz"
 STATE_FILE = "interest.json"
@@ -82,6 +83,8 @@ class TrainingSet:
 
 
 def text_of(paper: Paper) -> PaperText:
+    from .learn import PaperText
+
     return PaperText(
         key=paper.id, title=paper.title, abstract=paper.abstract, categories=paper.categories, date=paper.date
     )
@@ -90,6 +93,8 @@ def text_of(paper: Paper) -> PaperText:
 def training_set(signals: Signals, lookup: Lookup, recent: Sequence[Paper]) -> TrainingSet:
     """Library entries and stars as positives (with the stored paper's abstract and categories where the
     store holds it), dismissed stored papers as negatives, the rest of the recent papers as background."""
+    from .learn import PaperText
+
     positives: dict[str, PaperText] = {}
     for entry in signals.library:
         stored = lookup(entry.id, entry.doi)
@@ -129,6 +134,9 @@ def train(
     if not examples.positives:
         forget(data_dir)
         return None, None
+    from .learn import InterestModel
+    from .learn.vectors import PaperVectors
+
     started = time.perf_counter()
     vectors = PaperVectors(data_dir).counts  # the stored papers' representations, computed once
     model = InterestModel.train(examples.positives, examples.negatives, examples.background, vectors=vectors)
@@ -157,8 +165,13 @@ def load(data_dir: Path) -> tuple[InterestModel | None, ModelState | None]:
     then trained again)."""
     try:
         state = ModelState.model_validate_json((Path(data_dir) / STATE_FILE).read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None, None
+    from .learn import InterestModel
+
+    try:
         return InterestModel.load(Path(data_dir) / MODEL_FILE), state
-    except (FileNotFoundError, ValueError, ModelFileError):
+    except (FileNotFoundError, ValueError):  # ModelFileError is a ValueError
         return None, None
 
 

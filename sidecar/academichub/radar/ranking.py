@@ -8,14 +8,17 @@ LEARNED_THRESHOLD, i.e. above that share of the papers the model was trained bes
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..models import Card, LearnedInterest, LikedPaper, Paper
 from ..store.cards import format_card, order_papers
-from .learn import InterestModel, PaperText, combined_score
-from .learn.model import Vectors
 from .matching import RadarMatcher
 from .scoring import explain, score_hits
 from .view import Sighting, sight
+
+if TYPE_CHECKING:  # the learned radar (scikit-learn, SciPy) loads when a model is used, not at start
+    from .learn import InterestModel
+    from .learn.model import Vectors
 
 LEARNED_THRESHOLD = 0.95
 
@@ -27,6 +30,8 @@ def learned_interest(
     instead of computing them again."""
     if model is None or not papers:
         return [None] * len(papers)
+    from .learn import PaperText
+
     texts = [
         PaperText(key=p.id, title=p.title, abstract=p.abstract, categories=p.categories, date=p.date)
         for p in papers
@@ -40,6 +45,10 @@ def learned_interest(
 
 
 def relevance(sighting: Sighting, learned: LearnedInterest | None) -> float:
+    if not sighting.hits and learned is None:
+        return 0.0  # combined_score's "no rule hit, no model": rules only, and no rule matched
+    from .learn import combined_score
+
     return round(combined_score(sighting.score or None, learned.score if learned else None), 4)
 
 

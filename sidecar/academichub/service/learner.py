@@ -13,13 +13,16 @@ import asyncio
 import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..api.library import Library
 from ..radar import interest
-from ..radar.learn import InterestModel
 from ..radar.library.entries import FILE as LIBRARY_FILE
 from ..radar.rules import FILE as RADAR_FILE
 from ..radar.signals import FILE as STARS_FILE
+
+if TYPE_CHECKING:
+    from ..radar.learn import InterestModel
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,19 @@ class InterestLearner:
         return self._training is not None and not self._training.done()
 
     async def start(self) -> None:
-        """Load the saved model (a kill -9 left the last one whole), then train if the signals moved on."""
-        self.model, self.state = await asyncio.to_thread(interest.load, self.data_dir)
+        """Load the saved model (a kill -9 left the last one whole) in the background, then train if the
+        signals moved on: the service answers at once, its cards ranked by the rules until the model is in
+        (loading it brings in scikit-learn, a second or two)."""
+        self._training = asyncio.get_running_loop().create_task(self._load())
+
+    async def _load(self) -> None:
+        try:
+            self.model, self.state = await asyncio.to_thread(interest.load, self.data_dir)
+        except Exception as exc:  # an unreadable model is trained again
+            log.exception("loading the learned radar failed")
+            self.error = f"loading failed: {exc}"
         self.digest = self.state.digest if self.state else ""
+        self._training, self._files_seen, self._again = None, None, False
         await self.current()
 
     async def current(self) -> InterestModel | None:
