@@ -92,8 +92,12 @@ class InterestLearner:
             self._again = False
             try:
                 signals = await asyncio.to_thread(interest.read_signals, self.data_dir)
-                examples = await self.library.in_store(functools.partial(self._examples, signals))
-                model, state = await asyncio.to_thread(interest.train, self.data_dir, signals, examples)
+                if signals.empty:  # nothing to learn from: rules only, and the store is not read at all
+                    await asyncio.to_thread(interest.forget, self.data_dir)
+                    model, state = None, None
+                else:
+                    examples = await self.library.in_store(functools.partial(self._examples, signals))
+                    model, state = await asyncio.to_thread(interest.train, self.data_dir, signals, examples)
             except Exception as exc:  # a training that fails leaves the last model serving
                 log.exception("training the learned radar failed")
                 self.error = f"training failed: {exc}"
