@@ -1,7 +1,9 @@
-// The options page: sources, radar rules, the model and the refresh schedule, each saved through the
-// sidecar's API (via the service worker, like every call); and notifications, a setting of this browser.
+// The options page: sources, radar rules, what the radar learns from, the model and the refresh schedule,
+// each saved through the sidecar's API (via the service worker, like every call); and notifications, a
+// setting of this browser.
 import "../shared/protocol.js";
 import { localize, t } from "../shared/i18n.js";
+import { learningSection } from "./learning-section.js";
 import { notifySection } from "./notify-section.js";
 import { radarSection } from "./radar-section.js";
 import { settingsSection } from "./settings-section.js";
@@ -11,7 +13,7 @@ const P = globalThis.AcademicHubProtocol;
 
 localize();
 
-const sections = [sourcesSection(), radarSection(), settingsSection()];
+const sections = [sourcesSection(), radarSection(), learningSection(), settingsSection()];
 notifySection().load(); // the browser's own setting: shown whether or not the sidecar runs
 
 async function start() {

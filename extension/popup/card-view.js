@@ -38,6 +38,18 @@ function badges(card) {
   );
 }
 
+// The sidecar's LEARNED_THRESHOLD (radar/ranking.py): above it a paper reaches the radar unasked.
+const LEARNED_SHOWN = 0.95;
+
+// Why the learned radar likes the card: "Like your ‘Title’ · spectral clustering, laplacian".
+function learnedWhy(card) {
+  const learned = card.learned;
+  if (!learned || learned.score < LEARNED_SHOWN || !learned.like?.length) return null;
+  const like = t("likeYour", [learned.like.map((paper) => `‘${paper.title}’`).join(t("likeAnd"))]);
+  const words = learned.words?.length ? ` · ${learned.words.join(", ")}` : "";
+  return el("p", { className: "learned-why", text: like + words });
+}
+
 // `later`: a card below the popup's first screen, whose formulas may be typeset after it is shown.
 export function renderCard(card, { read, starred, setSize, later = false }) {
   const n = card.n;
@@ -91,7 +103,7 @@ export function renderCard(card, { read, starred, setSize, later = false }) {
       text: t("copyBibtex"),
       attrs: { type: "button", "aria-label": t("copyBibtexOf", [card.title]) },
     }),
-    radarRules(card).length
+    radarRules(card).length || card.learned
       ? el("button", {
           className: "dismiss",
           text: t("notInterested"),
@@ -126,6 +138,7 @@ export function renderCard(card, { read, starred, setSize, later = false }) {
         badges(card),
       ]),
       title,
+      learnedWhy(card),
       authors,
       abstract,
       actions,

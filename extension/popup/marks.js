@@ -1,5 +1,6 @@
 // What the reader did with a paper, kept in the browser: which cards were read and which were starred.
-// (The sidecar's API has no place for them; chrome.storage.local survives restarts and stays on the machine.)
+// (chrome.storage.local survives restarts and stays on the machine; a star is also sent to the sidecar, whose
+// learned radar learns from it.)
 const READ = "read";
 const STARRED = "starred";
 // A year of mornings; older read marks are dropped so the record stays small.

@@ -230,9 +230,13 @@ async function markRead(article) {
   setRead(article);
 }
 
+// A star is kept in the browser (for the mark) and told to the sidecar, whose radar learns from it.
 async function toggleStar(article) {
   const marks = await marksReady;
-  setStarred(article, await marks.toggleStar(article.dataset.id));
+  const starred = await marks.toggleStar(article.dataset.id);
+  setStarred(article, starred);
+  if (starred) P.api("POST", "/stars", { body: { id: article.dataset.id } });
+  else P.api("DELETE", `/stars/${encodeURIComponent(article.dataset.id)}`);
 }
 
 async function copyBibtex(article, button) {
@@ -251,7 +255,8 @@ async function copyBibtex(article, button) {
   }, 1500);
 }
 
-// "Not interested": the sidecar keeps the paper out of the radar from now on, and learns nothing else.
+// "Not interested": the sidecar keeps the paper out of the radar from now on, and its learned radar takes it
+// as a paper the reader does not want.
 async function dismiss(article, button) {
   const reply = await P.api("POST", "/radar/dismissals", { body: { id: article.dataset.id } });
   if (!reply.ok) {
@@ -263,6 +268,7 @@ async function dismiss(article, button) {
     await reload(); // the radar list closes up: numbers stay contiguous
   } else {
     article.querySelector(".card-badges")?.remove();
+    article.querySelector(".learned-why")?.remove();
     button.remove();
   }
 }

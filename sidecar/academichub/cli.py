@@ -26,7 +26,8 @@ from .radar import (
     matcher_for,
     paper_key,
 )
-from .radar.view import format_radar_cards, radar_cards
+from .radar import commands as signal_commands
+from .radar.view import radar_cards
 from .store.cards import format_cards, matches_source, number_cards, order_papers
 
 if TYPE_CHECKING:
@@ -84,10 +85,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
+    if getattr(args, "rank", False) or getattr(args, "radar", False):
+        return signal_commands.ranked_day(args)  # ranked by the rules and what the radar learnt
     from .store.paper_store import StoreError
 
     paths = _paths(args)
-    radar_only = getattr(args, "radar", False)
     try:
         with _reading_store(paths) as store:
             day = args.day or store.latest_day()
@@ -99,42 +101,27 @@ def cmd_cards(args: argparse.Namespace) -> int:
         client = ServiceClient.find(paths)
         if client is None:
             raise
-        day, cards = client.cards(args.day, args.source, radar_only)
-        weights = client.rule_weights() if radar_only else None
-        # An empty radar view of a day that has papers says so, as it does without the service.
-        has_papers = bool(cards) or (radar_only and client.day_total(day, args.source) > 0)
+        day, cards = client.cards(args.day, args.source, False)
     else:
         if args.source:
             papers = [p for p in papers if matches_source(p, args.source)]
-        has_papers = bool(papers)
         try:
             matcher, dismissed = _radar(paths)
         except ValueError as exc:  # radar.json damaged: the cards still show, without the radar
             print(f"academichub: {exc}", file=sys.stderr)
-            if radar_only:
-                return 1
-            cards, weights = number_cards(order_papers(papers)), None
+            cards = number_cards(order_papers(papers))
         else:
-            cards, weights = radar_cards(papers, matcher, dismissed, only_radar=radar_only), matcher.weights
+            cards = radar_cards(papers, matcher, dismissed)
     if args.json:
         json.dump([c.model_dump(mode="json") for c in cards], sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif not cards:
         where = f"on {day}" if day else "yet"
-        if radar_only and has_papers:
-            print(
-                f"No radar matches {where}{' from ' + args.source if args.source else ''}. "
-                "`academichub radar list` shows your rules.",
-                file=sys.stderr,
-            )
-        else:
-            print(
-                f"No papers {where}{' from ' + args.source if args.source else ''}. "
-                "Run `academichub fetch` to fetch your sources.",
-                file=sys.stderr,
-            )
-    elif radar_only and weights is not None:
-        print(format_radar_cards(cards, weights))
+        print(
+            f"No papers {where}{' from ' + args.source if args.source else ''}. "
+            "Run `academichub fetch` to fetch your sources.",
+            file=sys.stderr,
+        )
     else:
         print(format_cards(cards))
     return 0
@@ -490,6 +477,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cards.add_argument("--json", action="store_true", help="print JSON for scripts")
     cards.add_argument("--radar", action="store_true", help="only radar matches, best first, each with why")
+    cards.add_argument(
+        "--rank", action="store_true", help="best first by the rules and what the radar learnt, each with why"
+    )
     cards.set_defaults(func=cmd_cards)
 
     daily = commands.add_parser("daily", parents=[common], help="fetch, brief the day, print its cards")
@@ -559,6 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     uninstall_host.set_defaults(func=cmd_uninstall_native_host)
 
     _add_radar_parser(commands, common)
+    signal_commands.add_parsers(commands, common)
     return parser
 
 
@@ -602,6 +593,7 @@ def _add_radar_parser(commands: argparse._SubParsersAction, common: argparse.Arg
     dismiss.add_argument("id", help="arxiv:2606.14677, 2606.14677 or doi:10....")
     dismiss.add_argument("--undo", action="store_true", help="take the dismissal back")
     dismiss.set_defaults(func=cmd_radar_dismiss)
+    signal_commands.add_radar_actions(actions, common)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -130,6 +130,23 @@ class RadarHit(BaseModel):
     author: int | None = Field(default=None, description="For an author hit: its index in `authors`.")
 
 
+class LikedPaper(BaseModel):
+    id: str = Field(description="A library entry's or starred paper's id.")
+    title: str
+
+
+class LearnedInterest(BaseModel):
+    """Why the learned radar likes a paper: what the user reads that it is closest to, and its words."""
+
+    score: float = Field(
+        description="Learned interest in [0, 1]: above this share of the papers it trained beside."
+    )
+    like: list[LikedPaper] = Field(
+        default_factory=list, description="The one or two library or starred papers it is closest to."
+    )
+    words: list[str] = Field(default_factory=list, description="The words and phrases that weighed most.")
+
+
 class Card(Paper):
     """A paper as shown to the user: numbered within its day's list."""
 
@@ -138,6 +155,15 @@ class Card(Paper):
     # view of a card (popup, `cards --json`, the API) shows why the radar picked it.
     score: float = Field(default=0.0, description="The radar score; 0 when no rule matches (see `radar`).")
     radar: list[RadarHit] = Field(default_factory=list, description="Where each radar rule matched.")
+    # Added by the learned radar (issue 13): the rules and the learned interest in one number.
+    relevance: float = Field(
+        default=0.0,
+        description="What the day is ranked by: in (1, 2] when a rule matches (the rules are decisive), "
+        "else the learned interest in [0, 1]; 0 without either.",
+    )
+    learned: LearnedInterest | None = Field(
+        default=None, description="The learned interest and why; null while nothing has been learned."
+    )
 
 
 class IngestReport(BaseModel):

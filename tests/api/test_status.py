@@ -69,7 +69,15 @@ async def test_the_openapi_document_is_served_behind_the_token(sidecar: Sidecar)
         doc["paths"]
     )
     cards = doc["paths"]["/api/v1/cards"]["get"]
-    assert [p["name"] for p in cards["parameters"]] == ["day", "source", "q", "radar", "offset", "limit"]
+    assert [p["name"] for p in cards["parameters"]] == [
+        "day",
+        "source",
+        "q",
+        "radar",
+        "rank",
+        "offset",
+        "limit",
+    ]
     assert cards["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/CardPage"
     }

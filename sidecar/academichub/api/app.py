@@ -11,10 +11,23 @@ from aiohttp import web
 
 from ..ingest.fetcher import Fetcher
 from ..service.card_shelf import CardShelf
+from ..service.learner import InterestLearner
 from ..service.origins import KnownOrigins
 from ..service.refresher import Refresher
-from . import briefings, catalogue, export, model_choices, papers, radar, refresh, settings, sources, status
-from .context import LIBRARY, REFRESHER, SCHEDULE, SHELF
+from . import (
+    briefings,
+    catalogue,
+    export,
+    interest,
+    model_choices,
+    papers,
+    radar,
+    refresh,
+    settings,
+    sources,
+    status,
+)
+from .context import LEARNER, LIBRARY, REFRESHER, SCHEDULE, SHELF
 from .library import Library
 from .models import ScheduleState
 from .openapi import build_openapi
@@ -46,6 +59,7 @@ def route_table() -> RouteTable:
         refresh,
         export,
         radar,
+        interest,
         briefings,
         settings,
         model_choices,
@@ -80,19 +94,25 @@ def create_app(
     app[SHELF] = CardShelf(library)
     app[REFRESHER] = Refresher(library, fetcher_factory, parser)
     app[SCHEDULE] = schedule
+    app[LEARNER] = InterestLearner(library)
     table = route_table()
     table.install(app)
     app[status.OPENAPI] = json.dumps(build_openapi(table.routes)).encode()
+
+    async def load_learned_radar(app: web.Application) -> None:
+        await app[LEARNER].start()
 
     async def end_streams(app: web.Application) -> None:
         library.events.close()
 
     async def close_library(app: web.Application) -> None:
         await app[REFRESHER].stop()
+        await app[LEARNER].idle()  # a training under way ends with its model saved
         await asyncio.to_thread(library.close)  # waits for a store write in progress
         if parser is not None:
             await asyncio.to_thread(parser.close)
 
+    app.on_startup.append(load_learned_radar)
     app.on_shutdown.append(end_streams)
     app.on_cleanup.append(close_library)
     app.on_cleanup.append(briefings.close_model)

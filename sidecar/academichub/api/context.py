@@ -7,6 +7,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from ..service.card_shelf import CardShelf
+from ..service.learner import InterestLearner
 from ..service.refresher import Refresher
 from .library import Library
 from .models import ScheduleState
@@ -15,6 +16,7 @@ LIBRARY = web.AppKey("library", Library)
 SHELF = web.AppKey("shelf", CardShelf)
 REFRESHER = web.AppKey("refresher", Refresher)
 SCHEDULE = web.AppKey("schedule", Callable[[], ScheduleState])
+LEARNER = web.AppKey("learner", InterestLearner)
 
 
 def library_of(request: web.Request) -> Library:
@@ -27,3 +29,7 @@ def shelf_of(request: web.Request) -> CardShelf:
 
 def refresher_of(request: web.Request) -> Refresher:
     return request.app[REFRESHER]
+
+
+def learner_of(request: web.Request) -> InterestLearner:
+    return request.app[LEARNER]

@@ -43,7 +43,12 @@ class CardsQuery(BaseModel):
     )
     radar: bool = Field(
         default=False,
-        description="Only cards that match the radar (dismissed papers never do), highest score first.",
+        description="Only the radar's cards (a rule matches, or the learned interest is high; dismissed "
+        "papers never show), highest relevance first.",
+    )
+    rank: bool = Field(
+        default=False,
+        description="The whole day, highest relevance first (the rules, then the learned interest).",
     )
     offset: int = Field(default=0, ge=0, le=1_000_000, description="Cards to skip (paging).")
     limit: int = Field(default=50, ge=1, le=100, description="At most this many cards in one page.")

@@ -22,7 +22,9 @@ async def list_cards(request: web.Request, *, query: CardsQuery) -> web.Response
         positions = cards.view(query.source, query.q)
         radar = await day_radar(request, cards, required=query.radar)  # every card carries its score and hits
         if query.radar:
-            positions = radar.ranked(positions)  # radar matches only, best first
+            positions = radar.ranked(positions)  # radar matches and strong learned matches, best first
+        elif query.rank:
+            positions = radar.by_relevance(positions)  # the whole day, best first
         page = [radar.json[p] for p in positions[query.offset : query.offset + query.limit]]
         body = page_json(day, len(positions), query.offset, query.limit, page)
     return web.Response(body=body, content_type="application/json")
@@ -53,7 +55,7 @@ def add_routes(table: RouteTable) -> None:
             response=CardPage,
             description="The same fields as `academichub cards --json`. Cards are numbered 1..total over "
             "the filtered list; `offset` and `limit` slice it. `radar=true` keeps the radar's matches, "
-            "highest score first (as `cards --radar`).",
+            "highest relevance first; `rank=true` orders the whole day by relevance (as `cards --rank`).",
         )
     )
     table.add(

@@ -14,7 +14,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from weakref import WeakKeyDictionary
 
 from aiohttp import web
@@ -36,10 +36,11 @@ from ..radar import (
 from ..radar.compiled import CompiledMatcher, compile_matcher
 from ..radar.fingerprint import text_fingerprint
 from ..radar.matching import in_category
+from ..radar.ranking import by_relevance, learned_interest, on_radar, relevance
 from ..radar.rules import RadarSnapshot
-from ..radar.view import Sighting, ranked, sight
+from ..radar.view import Sighting, sight
 from ..service.card_shelf import DayCards
-from .context import library_of, shelf_of
+from .context import learner_of, library_of, shelf_of
 from .library import Library
 from .radar_models import (
     DismissalList,
@@ -52,6 +53,10 @@ from .radar_models import (
     RadarMatch,
 )
 from .routing import ApiError, PathParam, Route, RouteTable
+
+if TYPE_CHECKING:  # the learned radar loads with its first model
+    from ..radar.learn import InterestModel
+    from ..radar.learn.model import Vectors
 
 T = TypeVar("T")
 
@@ -231,55 +236,82 @@ async def undismiss(request: web.Request, *, paper_id: str) -> DismissalList:
 
 @dataclass
 class DayRadar:
-    """A day's cards with the radar's say: each card's JSON (without its number) now carrying `score` and
-    `radar`, and the radar-only order."""
+    """A day's cards with the radar's say: each card's JSON (without its number) now carrying `score`,
+    `radar`, `relevance` and `learned`, and the orders the radar and the ranking list them in."""
 
     sightings: list[Sighting]
     json: list[bytes]
+    relevance: list[float]
+    shown: list[bool]  # on the radar view: a rule matches, or the learned interest is high enough
     listed: list[ListedPaper] | None = None  # its arXiv papers for /radar/listing, made when first asked
 
     def ranked(self, positions: Sequence[int]) -> list[int]:
-        return ranked(self.sightings, positions)
+        """The radar view of `positions`: rule matches and strong learned matches, best first."""
+        return by_relevance(self.relevance, [p for p in positions if self.shown[p]])
+
+    def by_relevance(self, positions: Sequence[int]) -> list[int]:
+        return by_relevance(self.relevance, positions)
 
 
-# Per library, per day: the DayCards it was built from, the rules and dismissals it saw, and the view.
-_Built = tuple[DayCards, RadarMatcher, frozenset[str], DayRadar]
+# Per library, per day: the DayCards it was built from, the rules, dismissals and model it saw, and the view.
+_Built = tuple[DayCards, RadarMatcher, frozenset[str], "InterestModel | None", DayRadar]
 _DAYS: WeakKeyDictionary[Library, OrderedDict[dt.date, _Built]] = WeakKeyDictionary()
 MAX_DAYS = 16  # as the card shelf keeps
-_NO_RADAR = b',"score":0.0,"radar":[]}'
+_NOTHING_LEARNED = b',"learned":null}'
 
 
-def _build_day(cards: DayCards, matcher: RadarMatcher, dismissed: frozenset[str]) -> DayRadar:
+def _build_day(
+    cards: DayCards,
+    matcher: RadarMatcher,
+    dismissed: frozenset[str],
+    model: InterestModel | None,
+    vectors: Vectors | None = None,
+) -> DayRadar:
     sightings = sight(cards.papers, matcher, dismissed)
+    scored = learned_interest(model, cards.papers, vectors)
+    learned = [
+        None if paper.id in dismissed else interest
+        for paper, interest in zip(cards.papers, scored, strict=True)
+    ]
+    relevances = [relevance(s, li) for s, li in zip(sightings, learned, strict=True)]
     decorated = [
         paper[:-1]
-        + (
-            b',"score":%s,"radar":%s}' % (json.dumps(s.score).encode(), _HITS.dump_json(s.hits))
-            if s.hits
-            else _NO_RADAR
-        )
-        for paper, s in zip(cards.json, sightings, strict=True)
+        + b',"score":%s,"radar":%s,"relevance":%s'
+        % (json.dumps(s.score).encode(), _HITS.dump_json(s.hits), json.dumps(r).encode())
+        + (b',"learned":%s}' % li.model_dump_json().encode() if li is not None else _NOTHING_LEARNED)
+        for paper, s, r, li in zip(cards.json, sightings, relevances, learned, strict=True)
     ]
-    return DayRadar(sightings, decorated)
+    shown = [on_radar(s, li) for s, li in zip(sightings, learned, strict=True)]
+    return DayRadar(sightings, decorated, relevances, shown)
 
 
 async def day_radar(request: web.Request, cards: DayCards, *, required: bool) -> DayRadar:
-    """The radar view of `cards`, built once per rule set and dismissals. A broken radar.json fails a
-    radar-only request (409) but not a plain cards request: those cards come without radar."""
+    """The radar view of `cards`, built once per rule set, dismissals and learned model. A broken
+    radar.json fails a radar-only request (409) but not a plain cards request: those cards come without
+    radar."""
     try:
         matcher, dismissed = await _radar(request)
     except ApiError:
         if required:
             raise
         matcher, dismissed = matcher_for([]), frozenset()
+    model = await learner_of(request).current()
     days = _DAYS.setdefault(library_of(request), OrderedDict())
     cached = days.get(cards.day)
-    # The same objects while neither the day, the rules nor the dismissals changed: identity is enough.
-    if cached is not None and cached[0] is cards and cached[1] is matcher and cached[2] is dismissed:
+    # The same objects while neither the day, the rules, the dismissals nor the model changed: identity is
+    # enough.
+    if cached is not None and all(
+        a is b for a, b in zip(cached[:4], (cards, matcher, dismissed, model), strict=True)
+    ):
         days.move_to_end(cards.day)
-        return cached[3]
-    built = await asyncio.to_thread(_build_day, cards, matcher, dismissed)
-    days[cards.day] = (cards, matcher, dismissed, built)
+        return cached[4]
+    vectors = None
+    if model is not None:
+        from ..radar.learn.vectors import PaperVectors
+
+        vectors = PaperVectors(library_of(request).paths.data).counts
+    built = await asyncio.to_thread(_build_day, cards, matcher, dismissed, model, vectors)
+    days[cards.day] = (cards, matcher, dismissed, model, built)
     days.move_to_end(cards.day)
     while len(days) > MAX_DAYS:
         days.popitem(last=False)

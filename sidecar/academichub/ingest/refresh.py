@@ -246,6 +246,13 @@ class _Refresh:
             health.reason += f"; {filled.error}"
 
 
+def remember_representations(store: PaperStore, papers: list[Paper]) -> None:
+    """What each stored paper is about, for the radar's learned interest: computed once, as it is stored."""
+    from ..radar.learn.vectors import remember_stored  # scikit-learn loads on the first refresh, not at start
+
+    remember_stored(store.data_dir, papers)
+
+
 def _unseen(store: PaperStore, ids: set[str]) -> set[str]:
     return {pid for pid in ids if store.get(pid) is None}
 
@@ -334,6 +341,7 @@ async def refresh(
     try:
         if papers:
             report.ingest = await asyncio.to_thread(store.add, papers)
+            await asyncio.to_thread(remember_representations, store, papers)
     except Exception as exc:  # disk full, permissions: say so, and keep every source's old validators
         log.exception("saving %d papers", len(papers))
         report.error = f"could not save {len(papers)} papers: {exc}"
@@ -395,6 +403,7 @@ def ingest_directory(path: Path, store: PaperStore) -> RefreshReport:
     try:
         if papers:
             report.ingest = store.add(papers)
+            remember_representations(store, papers)
     except Exception as exc:
         log.exception("saving %d papers", len(papers))
         report.error = f"could not save {len(papers)} papers: {exc}"

@@ -260,6 +260,13 @@ class RadarBook:
         with self._changing():
             return bool(self._dismissed.remove(Query().id == paper_key(paper_id)))
 
+    def clear_dismissals(self) -> int:
+        """Take every dismissal back; how many there were."""
+        with self._lock:
+            count = len(self._dismissed)
+            self._dismissed.truncate()
+            return count
+
     def dismissals(self) -> list[Dismissal]:
         return [Dismissal.model_validate(d) for d in self._dismissed.all()]
 

@@ -41,7 +41,7 @@ class ServiceClient:
             return json.load(response)
 
     def cards(
-        self, day: dt.date | None, source: str | None, radar: bool
+        self, day: dt.date | None, source: str | None, radar: bool, *, rank: bool = False
     ) -> tuple[dt.date | None, list[Card]]:
         """Every card of the day, page by page, numbered as the service numbers them."""
         cards: list[Card] = []
@@ -51,6 +51,7 @@ class ServiceClient:
                 day=day.isoformat() if day else None,
                 source=source,
                 radar="true" if radar else None,
+                rank="true" if rank else None,
                 offset=len(cards),
                 limit=PAGE,
             )
