@@ -12,6 +12,7 @@ caches, resume markers, native-host manifests) goes through here, so two rules h
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -65,8 +66,16 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path, *, shared: bool = False) -> Iterator[None]:
-    """Hold the cross-process lock that guards `path` (exclusive, or shared for a consistent read)."""
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    """Hold the cross-process lock that guards `path` (exclusive, or shared for a consistent read).
+
+    A reader on a read-only filesystem needs no lock: no process can write the file there either."""
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    except OSError as exc:
+        if shared and exc.errno in (errno.EROFS, errno.EACCES) and not os.access(path.parent, os.W_OK):
+            yield
+            return
+        raise
     try:
         fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield

@@ -209,7 +209,7 @@ def ranked_day(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     try:
-        with PaperStore(paths.papers) as store:
+        with PaperStore(paths.papers, read_only=True) as store:
             day = args.day or store.latest_day()
             papers = store.day(day) if day else []
             papers = [p for p in papers if matches_source(p, args.source)] if args.source else papers

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -201,6 +202,8 @@ def up_to_date(data_dir: Path, store) -> InterestModel | None:  # type: ignore[n
     ranks while no service keeps the model fresh)."""
     signals = read_signals(data_dir)
     model, state = load(data_dir)
+    if not os.access(data_dir, os.W_OK):  # a read-only data dir: rank with the model as it was saved
+        return model
     if signals.empty:
         if model is not None:
             forget(data_dir)
