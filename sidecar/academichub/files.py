@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
@@ -81,6 +81,22 @@ def locked(path: Path, *, shared: bool = False) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def hold_lock(
+    path: Path, *, busy: str, error: type[Exception] = RuntimeError, shared: bool = False
+) -> IO[str]:
+    """Take the lock on `path` without waiting, held until the returned handle is closed; raises
+    `error(busy)` while another process (or another handle in this one) holds it against us. `shared`: a
+    reader's lock, for a directory it may not write (where no lock file exists yet, there is no writer)."""
+    target = path if not shared or path.exists() else Path(os.devnull)
+    handle = open(target, "r" if shared else "a")  # noqa: SIM115 (held open for as long as the lock is)
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise error(busy) from None
+    return handle
 
 
 def update_json(path: Path, change: Callable[[Any], T], *, default: Callable[[], Any]) -> T:

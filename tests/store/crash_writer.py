@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sidecar"))
 
-import academichub.store.paper_store as store_module
+import academichub.store.compaction as store_module
 from academichub.models import Paper
 from academichub.store.paper_store import PaperStore
 

@@ -5,10 +5,11 @@ import threading
 import pytest
 from tinydb import TinyDB
 
-import academichub.store.paper_store as store_module
+import academichub.store.compaction as store_module
 from academichub.ingest.sources import parse_feed
 from academichub.models import Paper
-from academichub.store.paper_store import FOLD_SHARE, FOLDS_PER_COMMIT, MAX_RUNS, PaperStore, StoreError
+from academichub.store.compaction import FOLD_SHARE, FOLDS_PER_COMMIT, MAX_RUNS
+from academichub.store.paper_store import PaperStore, StoreError
 from academichub.store.storage import ShardStorage
 
 MONDAY, TUESDAY, WEDNESDAY = dt.date(2026, 6, 22), dt.date(2026, 6, 23), dt.date(2026, 6, 24)
@@ -505,7 +506,7 @@ def test_an_interrupted_commits_files_are_removed_and_ignored_on_open(store):
 
 def test_a_half_written_manifest_temp_file_is_ignored_and_removed(store):
     store.add([preprint(1)])
-    temp = store.data_dir / "manifest.json.tmp"
+    temp = store.data_dir / ".manifest.json.x1y2z3.tmp"  # as files.atomic_write names it
     temp.write_text('{"format": 1, "generation": 7, "da')
     with reopen(store) as again:
         assert again.count() == 1

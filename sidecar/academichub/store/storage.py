@@ -1,9 +1,9 @@
 """TinyDB storages that survive a crash at any instant.
 
 TinyDB's own JSONStorage rewrites its file in place: a crash halfway through leaves half a JSON document, and
-the whole database with it. `AtomicJSONStorage` writes the new document beside the old one, makes it durable
-(fsync), and only then swaps it in with a rename, which POSIX and NTFS both perform atomically: a reader sees
-the old document or the new one, never a mix. The rename itself is made durable by fsyncing the directory.
+the whole database with it. `AtomicJSONStorage` writes through `files.atomic_write`: the new document beside
+the old one, made durable (fsync), then swapped in with a rename: a reader sees the old document or the new
+one, never a mix.
 
 `ShardStorage` is the same storage with one record per line, the layout of the paper store's shards: the
 file stays a plain TinyDB JSON document, and a run of records can be read, or copied into another shard,
@@ -24,22 +24,13 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-TEMP_SUFFIX = ".tmp"
+from ..files import atomic_write
+
+TEMP_SUFFIX = ".tmp"  # how files.atomic_write names a file it is still writing
 
 
 class CorruptFileError(ValueError):
     """A store file that exists but does not hold a JSON document (damaged on disk, or edited by hand)."""
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make the renames and new names inside `directory` durable."""
-    if os.name == "nt":  # Windows cannot open a directory; NTFS journals the rename itself.
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fsync_files(paths: Sequence[Path]) -> None:
@@ -86,10 +77,6 @@ class AtomicJSONStorage(Storage):
         dumps_kwargs.setdefault("ensure_ascii", False)  # readable names (Pérez) and smaller files
         self.dumps_kwargs = dumps_kwargs
 
-    @property
-    def temp_path(self) -> Path:
-        return self.path.with_name(self.path.name + TEMP_SUFFIX)
-
     def read(self) -> dict[str, Any] | None:
         try:
             text = self.path.read_text(encoding=self.encoding)
@@ -117,15 +104,7 @@ class AtomicJSONStorage(Storage):
     def write_bytes(self, data: bytes) -> None:
         if self.create_dirs:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.temp_path
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            if self.durable:
-                handle.flush()
-                os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
-        os.replace(temp, self.path)
-        if self.durable:
-            fsync_dir(self.path.parent)
+        atomic_write(self.path, data, durable=self.durable)
 
 
 # Compact, as pydantic's model_dump_json writes; one encoder, since json.dumps builds one per call otherwise.
