@@ -33,7 +33,6 @@ import aiohttp
 from aiohttp import web
 
 from academichub.api import LISTENING, create_app
-from academichub.api.library import Library
 from academichub.briefing import assemble
 from academichub.briefing.day import day_cards
 from academichub.briefing.model import BriefingEvent
@@ -46,6 +45,7 @@ from academichub.llm.base import Generation, GenerationRequest
 from academichub.llm.local import LocalModel
 from academichub.llm.manager import ModelManager
 from academichub.paths import Paths, seed_day_dir
+from academichub.service.library import Library
 from academichub.store.paper_store import PaperStore
 
 TOKEN = "bench-token-0123456789"

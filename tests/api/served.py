@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from academichub.api import LISTENING, create_app
 from academichub.api.context import LIBRARY, REFRESHER
-from academichub.api.library import Library
 from academichub.ingest.fetcher import Fetcher
 from academichub.paths import Paths
+from academichub.service.library import Library
 from academichub.service.refresher import Refresher
 
 TOKEN = "test-token-0123456789"

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from served import TOKEN, Sidecar
 
-from academichub.api.briefings import _MODELS
+from academichub.api.context import BRIEFINGS
 from academichub.api.models import CardPage, StatusReport
 from academichub.briefing.day import NoPapers, brief_through_service
 from academichub.briefing.model import Briefing, BriefingEvent
@@ -102,7 +102,7 @@ async def test_a_client_that_leaves_stops_the_model(sidecar: Sidecar):
         async for raw in response.content:
             if raw.startswith(b"event: text"):
                 break  # the model is writing: leave mid-stream
-    manager = _MODELS[sidecar.library][1]
+    manager = await sidecar.app[BRIEFINGS].model()  # the one writing, while the settings stay the same
     for _ in range(100):
         if not manager.busy:
             break

@@ -14,11 +14,11 @@ import aiohttp
 import pytest
 from running import command, end, offline_config, serve
 
-from academichub.api.library import Library
 from academichub.config import RefreshSettings
 from academichub.ingest.fetcher import Fetcher
 from academichub.models import SourceHealth
 from academichub.paths import Paths
+from academichub.service.library import Library
 from academichub.service.refresher import Refresher
 from academichub.service.scheduler import Scheduler
 from feed_server import SEED_DAY, FeedServer, recorded

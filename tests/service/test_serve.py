@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from running import command, end, offline_config, serve
 
-from academichub.api.library import Library
 from academichub.config import Config, LogSettings
 from academichub.models import Paper
 from academichub.paths import Paths
+from academichub.service.library import Library
 from academichub.service.runtime import Runtime, read_runtime
 from academichub.service.serve import setup_logging
 from academichub.store.paper_store import PaperStore

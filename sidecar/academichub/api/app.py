@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from ..ingest.fetcher import Fetcher
-from ..service.card_shelf import CardShelf
-from ..service.learner import InterestLearner
+from ..service.library import Library
 from ..service.origins import KnownOrigins
-from ..service.refresher import Refresher
+from ..service.parsing import ProcessParser
 from . import (
     briefings,
     catalogue,
@@ -27,11 +26,9 @@ from . import (
     sources,
     status,
 )
-from .context import LEARNER, LIBRARY, REFRESHER, SCHEDULE, SHELF
-from .library import Library
+from .context import BRIEFINGS, LEARNER, RADAR, REFRESHER, register_services
 from .models import ScheduleState
 from .openapi import build_openapi
-from .parsing import ProcessParser
 from .routing import RouteTable
 from .security import MAX_BODY, error_bodies, host_guard, origin_guard, token_guard
 
@@ -90,11 +87,7 @@ def create_app(
     )
     app[LISTENING] = listening
     app[MAX_BODY] = max_body
-    app[LIBRARY] = library
-    app[SHELF] = CardShelf(library)
-    app[REFRESHER] = Refresher(library, fetcher_factory, parser)
-    app[SCHEDULE] = schedule
-    app[LEARNER] = InterestLearner(library)
+    register_services(app, library, fetcher_factory=fetcher_factory, schedule=schedule, parser=parser)
     table = route_table()
     table.install(app)
     app[status.OPENAPI] = json.dumps(build_openapi(table.routes)).encode()
@@ -108,6 +101,8 @@ def create_app(
     async def close_library(app: web.Application) -> None:
         await app[REFRESHER].stop()
         await app[LEARNER].idle()  # a training under way ends with its model saved
+        await app[BRIEFINGS].close()  # stops a generation under way and gives the model's memory back
+        app[RADAR].close()
         await asyncio.to_thread(library.close)  # waits for a store write in progress
         if parser is not None:
             await asyncio.to_thread(parser.close)
@@ -115,5 +110,4 @@ def create_app(
     app.on_startup.append(load_learned_radar)
     app.on_shutdown.append(end_streams)
     app.on_cleanup.append(close_library)
-    app.on_cleanup.append(briefings.close_model)
     return app

@@ -1,26 +1,17 @@
 """Routes for the radar: its rules, matching the papers on an arXiv page, and dismissals; and the radar view
-of a day's cards that the cards route serves (`day_radar`).
-
-The rules and dismissals live in `radar.json` in the data dir (see radar.rules), re-read on every request
-so that `academichub radar add` counts at once while the service runs; the compiled rules are cached while
-they stay the same, and a day's radar view once per store generation, rule set and dismissals.
+of a day's cards that the cards route serves (`day_radar`). What they serve from is the service's
+`RadarShelf` (the rules compiled while they stay the same, each day's radar view kept ready).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import json
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
-from weakref import WeakKeyDictionary
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from aiohttp import web
-from pydantic import TypeAdapter
 
-from ..models import RadarHit
 from ..radar import (
     Dismissal,
     RadarBook,
@@ -29,19 +20,14 @@ from ..radar import (
     RuleExists,
     RuleList,
     RuleNotFound,
-    matcher_for,
     paper_key,
     score_hits,
 )
-from ..radar.compiled import CompiledMatcher, compile_matcher
-from ..radar.fingerprint import text_fingerprint
+from ..radar.compiled import CompiledMatcher
 from ..radar.matching import in_category
-from ..radar.ranking import by_relevance, learned_interest, on_radar, relevance
-from ..radar.rules import RadarSnapshot
-from ..radar.view import Sighting, sight
 from ..service.card_shelf import DayCards
-from .context import learner_of, library_of, shelf_of
-from .library import Library
+from ..service.radar_shelf import DayRadar
+from .context import library_of, radar_of, shelf_of
 from .radar_models import (
     DismissalList,
     DismissRequest,
@@ -54,31 +40,14 @@ from .radar_models import (
 )
 from .routing import ApiError, PathParam, Route, RouteTable
 
-if TYPE_CHECKING:  # the learned radar loads with its first model
-    from ..radar.learn import InterestModel
-    from ..radar.learn.model import Vectors
-
 T = TypeVar("T")
 
-_BOOKS: WeakKeyDictionary[Library, RadarBook] = WeakKeyDictionary()
-_MATCHERS: WeakKeyDictionary[RadarBook, tuple[RadarSnapshot, RadarMatcher]] = WeakKeyDictionary()
-_HITS = TypeAdapter(list[RadarHit])
-_COMPILED: WeakKeyDictionary[RadarBook, tuple[RadarSnapshot, bytes]] = WeakKeyDictionary()
 
-
-def book_of(request: web.Request) -> RadarBook:
-    library = library_of(request)
-    book = _BOOKS.get(library)
-    if book is None:
-        book = _BOOKS[library] = RadarBook(library.paths.data)
-    return book
-
-
-async def _in_book(request: web.Request, work: Callable[[RadarBook], T]) -> T:
-    """Run `work` on the radar book off the loop (it reads and fsyncs a file); a broken file is a 409."""
-    book = book_of(request)
+@contextlib.contextmanager
+def _radar_errors() -> Iterator[None]:
+    """The radar book's errors as API errors; a broken radar.json is a 409."""
     try:
-        return await asyncio.to_thread(work, book)
+        yield
     except RuleNotFound as exc:
         raise ApiError(404, "not_found", str(exc), field="name") from None
     except RuleExists as exc:
@@ -87,14 +56,21 @@ async def _in_book(request: web.Request, work: Callable[[RadarBook], T]) -> T:
         raise ApiError(409, "radar_file_broken", str(exc)) from None
 
 
+async def _in_book(request: web.Request, work: Callable[[RadarBook], T]) -> T:
+    with _radar_errors():
+        return await radar_of(request).in_book(work)
+
+
 async def _radar(request: web.Request) -> tuple[RadarMatcher, frozenset[str]]:
-    """The compiled rules and the dismissals; the file is parsed (off the loop) only after it changed."""
-    book = book_of(request)
-    snapshot = book.fresh_snapshot() or await _in_book(request, RadarBook.snapshot)
-    compiled = _MATCHERS.get(book)
-    if compiled is None or compiled[0] is not snapshot:
-        compiled = _MATCHERS[book] = (snapshot, matcher_for(snapshot.rules))
-    return compiled[1], snapshot.dismissed
+    with _radar_errors():
+        return await radar_of(request).radar()
+
+
+async def day_radar(request: web.Request, cards: DayCards, *, required: bool) -> DayRadar:
+    """The radar view of `cards`. A broken radar.json fails a radar-only request (409) but not a plain cards
+    request: those cards come without radar."""
+    with _radar_errors():
+        return await radar_of(request).day_radar(cards, required=required)
 
 
 # ---- rules ----
@@ -145,69 +121,39 @@ async def match_page(request: web.Request, *, body: MatchRequest) -> MatchRespon
 
 
 async def compiled_matcher(request: web.Request) -> web.Response:
-    """The rules and dismissals as the overlay's matcher runs them; serialized once per radar file."""
-    await _radar(request)
-    book = book_of(request)
-    snapshot = _MATCHERS[book][0]
-    cached = _COMPILED.get(book)
-    if cached is None or cached[0] is not snapshot:
-        matcher = _MATCHERS[book][1]
-
-        def build() -> bytes:  # the fold table takes a second or two the first time: off the loop
-            return compile_matcher(matcher, snapshot.dismissed).model_dump_json().encode()
-
-        cached = _COMPILED[book] = (snapshot, await asyncio.to_thread(build))
-    return web.Response(body=cached[1], content_type="application/json")
+    """The rules and dismissals as the overlay's matcher runs them."""
+    with _radar_errors():
+        body = await radar_of(request).for_overlay()
+    return web.Response(body=body, content_type="application/json")
 
 
 # ---- what the radar says of a listing's papers already in the store ----
 
 
-@dataclass(frozen=True, slots=True)
-class ListedPaper:
-    """A stored arXiv paper as a listing page asks for it: its text's fingerprint and the radar's match."""
-
-    id: str  # bare arXiv id
-    categories: list[str]
-    fingerprint: str
-    match: RadarMatch | None
-
-
-def _listed(cards: DayCards, radar: DayRadar, weights: dict[str, float]) -> list[ListedPaper]:
-    listed = []
-    for card, sighting in zip(cards.papers, radar.sightings, strict=True):
-        bare = card.id.removeprefix("arxiv:")
-        if bare == card.id:
-            continue
-        match = None
-        if sighting.hits:
-            why = score_hits(sighting.hits, weights).explain()
-            match = RadarMatch(
-                id=bare, paper_id=card.id, score=sighting.score, known=True, hits=sighting.hits, why=why
-            )
-        fingerprint = text_fingerprint(card.title, card.abstract, card.authors)
-        listed.append(ListedPaper(bare, card.categories, fingerprint, match))
-    return listed
-
-
 async def listing_radar(request: web.Request, *, query: ListingQuery) -> ListingRadar:
     """The store's arXiv papers of the category over the latest days, newest first, each with its text's
-    fingerprint, and the radar's matches among them. Both are kept with the day's radar view the cards
-    route builds, so a listing page asks for them again at the cost of the category test alone."""
+    fingerprint, and the radar's matches among them."""
     shelf = shelf_of(request)
     matcher, _ = await _radar(request)
     answer = ListingRadar(papers={}, matches=[], rules=len(matcher.rules))
     for day in (await shelf.summary()).days[: query.days]:
-        cards = await shelf.day(day)
-        radar = await day_radar(request, cards, required=True)
-        if radar.listed is None:  # the first listing page since the day, the rules or the dismissals changed
-            radar.listed = await asyncio.to_thread(_listed, cards, radar, matcher.weights)
-        for listed in radar.listed:
+        with _radar_errors():
+            listed_papers = await radar_of(request).listed(await shelf.day(day))
+        for listed in listed_papers:
             if listed.id in answer.papers or not in_category(listed.categories, query.category):
                 continue
             answer.papers[listed.id] = listed.fingerprint
-            if listed.match is not None:
-                answer.matches.append(listed.match)
+            if listed.hits:
+                answer.matches.append(
+                    RadarMatch(
+                        id=listed.id,
+                        paper_id=listed.paper_id,
+                        score=listed.score,
+                        known=True,
+                        hits=listed.hits,
+                        why=listed.why,
+                    )
+                )
     return answer
 
 
@@ -229,93 +175,6 @@ async def undismiss(request: web.Request, *, paper_id: str) -> DismissalList:
         return book.dismissals()
 
     return DismissalList(dismissed=await _in_book(request, undo))
-
-
-# ---- the radar view of a day's cards (asked for by the cards route) ----
-
-
-@dataclass
-class DayRadar:
-    """A day's cards with the radar's say: each card's JSON (without its number) now carrying `score`,
-    `radar`, `relevance` and `learned`, and the orders the radar and the ranking list them in."""
-
-    sightings: list[Sighting]
-    json: list[bytes]
-    relevance: list[float]
-    shown: list[bool]  # on the radar view: a rule matches, or the learned interest is high enough
-    listed: list[ListedPaper] | None = None  # its arXiv papers for /radar/listing, made when first asked
-
-    def ranked(self, positions: Sequence[int]) -> list[int]:
-        """The radar view of `positions`: rule matches and strong learned matches, best first."""
-        return by_relevance(self.relevance, [p for p in positions if self.shown[p]])
-
-    def by_relevance(self, positions: Sequence[int]) -> list[int]:
-        return by_relevance(self.relevance, positions)
-
-
-# Per library, per day: the DayCards it was built from, the rules, dismissals and model it saw, and the view.
-_Built = tuple[DayCards, RadarMatcher, frozenset[str], "InterestModel | None", DayRadar]
-_DAYS: WeakKeyDictionary[Library, OrderedDict[dt.date, _Built]] = WeakKeyDictionary()
-MAX_DAYS = 16  # as the card shelf keeps
-_NOTHING_LEARNED = b',"learned":null}'
-
-
-def _build_day(
-    cards: DayCards,
-    matcher: RadarMatcher,
-    dismissed: frozenset[str],
-    model: InterestModel | None,
-    vectors: Vectors | None = None,
-) -> DayRadar:
-    sightings = sight(cards.papers, matcher, dismissed)
-    scored = learned_interest(model, cards.papers, vectors)
-    learned = [
-        None if paper.id in dismissed else interest
-        for paper, interest in zip(cards.papers, scored, strict=True)
-    ]
-    relevances = [relevance(s, li) for s, li in zip(sightings, learned, strict=True)]
-    decorated = [
-        paper[:-1]
-        + b',"score":%s,"radar":%s,"relevance":%s'
-        % (json.dumps(s.score).encode(), _HITS.dump_json(s.hits), json.dumps(r).encode())
-        + (b',"learned":%s}' % li.model_dump_json().encode() if li is not None else _NOTHING_LEARNED)
-        for paper, s, r, li in zip(cards.json, sightings, relevances, learned, strict=True)
-    ]
-    shown = [on_radar(s, li) for s, li in zip(sightings, learned, strict=True)]
-    return DayRadar(sightings, decorated, relevances, shown)
-
-
-async def day_radar(request: web.Request, cards: DayCards, *, required: bool) -> DayRadar:
-    """The radar view of `cards`, built once per rule set, dismissals and learned model. A broken
-    radar.json fails a radar-only request (409) but not a plain cards request: those cards come without
-    radar."""
-    try:
-        matcher, dismissed = await _radar(request)
-    except ApiError:
-        if required:
-            raise
-        matcher, dismissed = matcher_for([]), frozenset()
-    model = await learner_of(request).current()
-    days = _DAYS.setdefault(library_of(request), OrderedDict())
-    cached = days.get(cards.day)
-    # The same objects while neither the day, the rules, the dismissals nor the model changed: identity is
-    # enough.
-    if cached is not None and all(
-        a is b for a, b in zip(cached[:4], (cards, matcher, dismissed, model), strict=True)
-    ):
-        days.move_to_end(cards.day)
-        return cached[4]
-    vectors = None
-    if model is not None:
-        from ..radar.learn.vectors import PaperVectors
-
-        vectors = PaperVectors(library_of(request).paths.data).counts
-    built = await asyncio.to_thread(_build_day, cards, matcher, dismissed, model, vectors)
-    days[cards.day] = (cards, matcher, dismissed, model, built)
-    days.move_to_end(cards.day)
-    while len(days) > MAX_DAYS:
-        days.popitem(last=False)
-    return built
 
 
 def add_routes(table: RouteTable) -> None:
@@ -455,4 +314,4 @@ def add_routes(table: RouteTable) -> None:
     )
 
 
-__all__ = ["DayRadar", "PageEntry", "add_routes", "book_of", "day_radar"]
+__all__ = ["PageEntry", "add_routes", "day_radar"]

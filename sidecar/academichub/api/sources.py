@@ -11,8 +11,8 @@ from aiohttp import web
 from ..config import ConfigError
 from ..ingest.opml import OpmlError, feeds_from_opml, sources_to_opml
 from ..models import Source
+from ..service.library import Library, resolve_source
 from .context import library_of
-from .library import Library, resolve_source
 from .models import OpmlImport, OpmlImportReport, SourceAdd, SourceList
 from .routing import ApiError, PathParam, Route, RouteTable
 

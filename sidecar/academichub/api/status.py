@@ -6,8 +6,7 @@ from aiohttp import web
 
 from .. import __version__
 from ..models import SourceHealth
-from .briefings import model_state
-from .context import SCHEDULE, library_of, refresher_of, shelf_of
+from .context import briefings_of, library_of, refresher_of, schedule_of, shelf_of
 from .models import SourceStatus, StatusReport
 from .routing import Route, RouteTable
 
@@ -31,8 +30,8 @@ async def get_status(request: web.Request) -> StatusReport:
             for s in library.sources()
         ],
         refresh=progress,
-        schedule=request.app[SCHEDULE](),
-        model=model_state(library),
+        schedule=schedule_of(request),
+        model=briefings_of(request).model_state(),
     )
 
 

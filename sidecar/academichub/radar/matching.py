@@ -23,12 +23,13 @@ import json
 import re
 import threading
 from bisect import bisect_right
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from typing import Any, Literal, Protocol
 
+from cachetools import LRUCache, cached
 from pydantic import TypeAdapter
 
 from ..models import RadarHit
@@ -332,23 +333,12 @@ def _passes_filters(rule: RadarRule, paper: Matchable) -> bool:
     return not rule.sources or any(matches_source(paper, wanted) for wanted in rule.sources)  # type: ignore[arg-type]
 
 
-_COMPILED: OrderedDict[str, RadarMatcher] = OrderedDict()
-_COMPILED_KEEP = 8
-_COMPILED_LOCK = threading.Lock()
+def _rules_key(rules: Sequence[RadarRule]) -> str:
+    return json.dumps([rule.model_dump(mode="json") for rule in rules], sort_keys=True)
 
 
+@cached(LRUCache(maxsize=8), key=_rules_key, lock=threading.Lock())
 def matcher_for(rules: Sequence[RadarRule]) -> RadarMatcher:
     """The compiled matcher for these rules, compiled once while they stay the same (the rules are re-read
     from their file on every request, so that a CLI edit counts at once; compiling them again would not)."""
-    key = json.dumps([rule.model_dump(mode="json") for rule in rules], sort_keys=True)
-    with _COMPILED_LOCK:
-        matcher = _COMPILED.get(key)
-        if matcher is not None:
-            _COMPILED.move_to_end(key)
-            return matcher
-    matcher = RadarMatcher(rules)
-    with _COMPILED_LOCK:
-        _COMPILED[key] = matcher
-        while len(_COMPILED) > _COMPILED_KEEP:
-            _COMPILED.popitem(last=False)
-    return matcher
+    return RadarMatcher(rules)

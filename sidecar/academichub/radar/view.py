@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import Card, Paper, RadarHit
-from ..store.cards import format_card, order_papers
+from ..store.cards import cards_of_day, format_card
 from .matching import RadarMatcher
 from .scoring import explain, score_hits
 
@@ -40,17 +40,30 @@ def ranked(sightings: Sequence[Sighting], positions: Sequence[int] | None = None
     return sorted((p for p in chosen if sightings[p].hits), key=lambda p: -sightings[p].score)
 
 
+def with_radar(
+    cards: Sequence[Card], sightings: Sequence[Sighting], positions: Sequence[int] | None = None
+) -> list[Card]:
+    """The cards, each carrying its radar hits and score: all of them with their numbers, or those at
+    `positions` (the radar-only view) numbered 1, 2, 3 ... in that order."""
+    if positions is None:
+        return [
+            card.model_copy(update={"score": s.score, "radar": s.hits})
+            for card, s in zip(cards, sightings, strict=True)
+        ]
+    return [
+        cards[p].model_copy(update={"n": n, "score": sightings[p].score, "radar": sightings[p].hits})
+        for n, p in enumerate(positions, start=1)
+    ]
+
+
 def radar_cards(
     papers: Sequence[Paper], matcher: RadarMatcher, dismissed: Collection[str], *, only_radar: bool = False
 ) -> list[Card]:
-    """The day's cards, each carrying its radar hits and score; `only_radar` keeps the matches, best first."""
-    ordered = order_papers(papers)
-    sightings = sight(ordered, matcher, dismissed)
-    positions = ranked(sightings) if only_radar else range(len(ordered))
-    return [
-        Card(n=n, score=sightings[p].score, radar=sightings[p].hits, **ordered[p].model_dump())
-        for n, p in enumerate(positions, start=1)
-    ]
+    """The day's cards as the service serves them (`cards_of_day`, then `sight`), each carrying its radar hits
+    and score; `only_radar` keeps the matches, best first."""
+    cards = cards_of_day(papers)
+    sightings = sight(cards, matcher, dismissed)
+    return with_radar(cards, sightings, ranked(sightings) if only_radar else None)
 
 
 def format_radar_cards(cards: Sequence[Card], weights: Mapping[str, float], width: int = 100) -> str:

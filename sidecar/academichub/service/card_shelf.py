@@ -12,15 +12,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from ..api.library import Library
-from ..models import Card, Paper
-from ..store.cards import matches_source, number_cards, order_papers
+from cachetools import LRUCache
 
-MAX_DAYS = 16  # days kept built; the popup shows today's, and a reader pages back a few days at most
+from ..models import Card, Paper
+from ..store.cards import cards_of_day, matches_source
+from ..store.paper_store import WARM_DAYS
+from .library import Library
+
 MAX_VIEWS = 256  # filtered views (source, text query) kept
 
 
@@ -30,14 +31,13 @@ class DayCards:
     papers: list[Card]  # in card order, numbered over the whole day
     json: list[bytes]  # each card's JSON object, without its number
     text: list[str]  # lower-case title, authors and abstract, for the text query
-    views: OrderedDict[tuple[str, str], list[int]] = field(default_factory=OrderedDict)
+    views: LRUCache[tuple[str, str], list[int]] = field(default_factory=lambda: LRUCache(MAX_VIEWS))
 
     def view(self, source: str | None, q: str | None) -> list[int]:
         """Positions of the papers that pass the filters, in card order (computed once, then cached)."""
         key = ((source or "").strip().lower(), " ".join((q or "").lower().split()))
         found = self.views.get(key)
         if found is not None:
-            self.views.move_to_end(key)
             return found
         positions = range(len(self.papers))
         if key[0]:
@@ -47,15 +47,13 @@ class DayCards:
             positions = [i for i in positions if all(w in self.text[i] for w in words)]
         found = list(positions)
         self.views[key] = found
-        if len(self.views) > MAX_VIEWS:
-            self.views.popitem(last=False)
         return found
 
 
 def build_day(day: dt.date, papers: list[Paper]) -> DayCards:
     # The same cards as `academichub cards --json`, made by the same functions; each is kept as JSON
     # without its number, which depends on the filter and is spliced in per page.
-    cards = number_cards(order_papers(papers))
+    cards = cards_of_day(papers)
     return DayCards(
         day=day,
         papers=cards,
@@ -92,7 +90,7 @@ class StoreSummary:
 class CardShelf:
     def __init__(self, library: Library):
         self.library = library
-        self._days: OrderedDict[dt.date, DayCards] = OrderedDict()
+        self._days: LRUCache[dt.date, DayCards] = LRUCache(WARM_DAYS)  # the days kept built
         self._building: dict[dt.date, asyncio.Future[DayCards]] = {}
         self._summary: StoreSummary | None = None
         self._summary_building: asyncio.Future[StoreSummary] | None = None
@@ -116,11 +114,10 @@ class CardShelf:
     async def day(self, day: dt.date) -> DayCards:
         found = self._days.get(day)
         if found is not None:
-            self._days.move_to_end(day)
             return found
         return await self._build_day(day)
 
-    async def warm(self, days: int = 8) -> None:
+    async def warm(self, days: int = WARM_DAYS) -> None:
         """Build the latest `days` days ahead of the first requests (the popup asks for the latest first)."""
         summary = await self.summary()
         for day in summary.days[:days]:
@@ -152,9 +149,6 @@ class CardShelf:
             if self._building.get(day) is building and building.done():
                 del self._building[day]
         self._days[day] = built
-        self._days.move_to_end(day)
-        while len(self._days) > MAX_DAYS:
-            self._days.popitem(last=False)
         return built
 
     async def _load_day(self, day: dt.date) -> DayCards:

@@ -15,11 +15,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..api.library import Library
 from ..radar import interest
 from ..radar.library.entries import FILE as LIBRARY_FILE
 from ..radar.rules import FILE as RADAR_FILE
 from ..radar.signals import FILE as STARS_FILE
+from .library import Library
 
 if TYPE_CHECKING:
     from ..radar.learn import InterestModel

@@ -18,13 +18,13 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from ..api.library import Library
 from ..api.models import RefreshEvent, RefreshProgress
-from ..api.parsing import ProcessParser
 from ..ingest.fetcher import Fetcher
 from ..ingest.refresh import RefreshReport, refresh
 from ..ingest.sources import parse_feed
 from ..models import Source, SourceKind
+from .library import Library
+from .parsing import ProcessParser
 
 log = logging.getLogger("academichub.ingest.refresh")
 

@@ -12,11 +12,11 @@ import socket
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from urllib.parse import urlsplit
 
-from ..api.library import Library
 from ..api.models import ScheduleState
 from ..config import RefreshSettings
 from ..ingest.arxiv_calendar import RSS_LAG, announcement_time, expected_announcement, next_announcement_time
 from ..models import SourceHealth, SourceKind
+from .library import Library
 from .refresher import Refresher
 
 log = logging.getLogger("academichub.service.scheduler")

@@ -19,13 +19,13 @@ from aiohttp import web
 from .. import __version__
 from ..api import LISTENING, create_app
 from ..api.context import REFRESHER, SCHEDULE, SHELF
-from ..api.library import Library
-from ..api.parsing import ProcessParser
 from ..config import Config, ConfigError, load_config
 from ..ingest.fetcher import Fetcher
 from ..paths import Paths
 from ..store.paper_store import StoreError
 from .card_shelf import CardShelf
+from .library import Library
+from .parsing import ProcessParser
 from .runtime import HOST, LOG_FILE, InstanceLock, Runtime, ServiceError, load_or_create_token
 from .scheduler import Scheduler
 

@@ -44,6 +44,12 @@ def number_cards(papers: Sequence[Paper]) -> list[Card]:
     return [Card(n=i, **paper.model_dump()) for i, paper in enumerate(papers, start=1)]
 
 
+def cards_of_day(papers: Iterable[Paper]) -> list[Card]:
+    """A day's papers as its numbered cards: the one order and numbering the CLI, the popup and the
+    briefing all show."""
+    return number_cards(order_papers(papers))
+
+
 def card_number(n: int) -> str:
     return f"{n:02d}."
 

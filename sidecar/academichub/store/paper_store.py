@@ -60,9 +60,12 @@ from .index import Index, doi_key, load_index, write_index
 from .manifest import Manifest, StoreError, commit, generation_on_disk, open_manifest, remove
 from .records import RecordReader
 
-CACHE_DAYS = 8  # days kept parsed in memory: the reader's week and then some
+# Days kept ready in memory, at every layer: the store's parsed days, the card shelf's built cards, the
+# radar's day views, and the days the service builds at start. The popup shows the latest day, and a reader
+# pages back a few days at most.
+WARM_DAYS = 8
 
-__all__ = ["CACHE_DAYS", "PaperStore", "StoreError"]
+__all__ = ["WARM_DAYS", "PaperStore", "StoreError"]
 
 
 def _encode(paper: Paper) -> bytes:
@@ -72,7 +75,7 @@ def _encode(paper: Paper) -> bytes:
 class PaperStore:
     """Papers by radar day, deduplicated across feeds, versions and DOIs; see the module docstring."""
 
-    def __init__(self, data_dir: Path, cache_days: int = CACHE_DAYS, *, read_only: bool = False) -> None:
+    def __init__(self, data_dir: Path, cache_days: int = WARM_DAYS, *, read_only: bool = False) -> None:
         """`read_only`: for a data dir the user cannot write (a read-only mount): it is read as it is, under
         a shared lock, and a write raises StoreError."""
         self.data_dir = Path(data_dir)

@@ -20,7 +20,7 @@ from ..ingest.sources.catalogue import find_source
 from ..models import Source
 from ..paths import Paths
 from ..store.paper_store import PaperStore
-from .sse import EventBus
+from .events import EventBus
 
 T = TypeVar("T")
 
