@@ -6,8 +6,6 @@ service saves (after a source is added, say) documents itself.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 import tomllib
 from collections.abc import Callable
@@ -17,7 +15,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .files import locked
+from .files import atomic_write, locked
 
 # The day the reference pages show: the arXiv categories and journals a cross-disciplinary reader follows.
 DEFAULT_SOURCES = [
@@ -190,17 +188,7 @@ def render_config(config: Config) -> str:
 def save_config(path: Path, config: Config) -> None:
     """Write atomically (temporary file, fsync, rename): a crash leaves the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = render_config(config)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, render_config(config))
 
 
 def update_config(path: Path, change: Callable[[Config], Config]) -> Config:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..files import atomic_write
 from .model import Briefing, Language
 
 
@@ -51,13 +50,4 @@ class BriefingCache:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"key": key, "briefing": briefing.model_dump(mode="json")}, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".briefing-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self._file(day, briefing.language))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self._file(day, briefing.language), text)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api.models import RefreshEvent, RefreshProgress
+from ..files import atomic_write_json
 from ..ingest.fetcher import Fetcher
 from ..ingest.refresh import RefreshReport, refresh
 from ..ingest.sources import parse_feed
@@ -193,6 +194,6 @@ class Refresher:
         }
         try:
             self.pending_file.parent.mkdir(parents=True, exist_ok=True)
-            self.pending_file.write_text(json.dumps(marker), encoding="utf-8")
+            atomic_write_json(self.pending_file, marker)
         except OSError:
             log.warning("cannot write %s: an interrupted refresh will not resume", self.pending_file)
