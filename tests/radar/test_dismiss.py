@@ -23,6 +23,9 @@ from academichub.radar.view import radar_cards
         ("https://arxiv.org/abs/2606.14677v2", "arxiv:2606.14677"),
         ("hep-th/9901001", "arxiv:hep-th/9901001"),
         (" doi:10.1038/s41586-026-0001-x ", "doi:10.1038/s41586-026-0001-x"),
+        ("doi:10.1038/S41586-026-0001-X", "doi:10.1038/s41586-026-0001-x"),
+        ("https://doi.org/10.1038/S41586-026-0001-X", "doi:10.1038/s41586-026-0001-x"),
+        ("10.1101/2026.06.20.123456", "doi:10.1101/2026.06.20.123456"),
         ("url:0123456789ab", "url:0123456789ab"),
     ],
 )
@@ -72,3 +75,13 @@ def test_a_dismissal_can_be_taken_back(tmp_path) -> None:
     assert book.undismiss("arxiv:2") is True
     assert book.dismissed() == set()
     assert book.undismiss("arxiv:2") is False
+
+
+def test_a_dismissal_written_with_a_mixed_case_doi_still_counts(tmp_path) -> None:
+    # radar.json from before DOIs were lower-cased on the way in: its dismissal still names the paper.
+    (tmp_path / "radar.json").write_text(
+        json.dumps({"dismissed": {"1": {"id": "doi:10.1038/S41586-X", "at": "2026-06-24T08:00:00Z"}}})
+    )
+    book = RadarBook(tmp_path)
+    assert book.dismissed() == {"doi:10.1038/s41586-x"}
+    assert book.undismiss("doi:10.1038/s41586-x") and book.dismissed() == set()

@@ -130,3 +130,26 @@ def test_a_damaged_radar_file_does_not_hide_the_cards(seeded, capsys) -> None:
     assert code == 0 and len(json.loads(out)) > 0 and "radar.json is not a valid JSON document" in err
     code, _, err = run(seeded, capsys, "cards", "--radar")
     assert code == 1 and "radar.json" in err
+
+
+def test_a_doi_dismissed_in_another_case_or_as_a_link_leaves_the_radar(seeded, capsys) -> None:
+    # DOIs are case-insensitive and the store keeps them lower-cased: what the user pastes, a publisher's
+    # link in capitals say, must reach the same paper.
+    cards = json.loads(run(seeded, capsys, "cards", "--json")[1])
+    journal = next(
+        c for c in cards if c["id"].startswith("doi:10.") and any(ch.isalpha() for ch in c["id"][4:])
+    )
+    run(seeded, capsys, "radar", "add", "this one", "--terms", journal["title"])
+    assert journal["id"] in [
+        c["id"] for c in json.loads(run(seeded, capsys, "cards", "--radar", "--json")[1])
+    ]
+    shouted = "https://doi.org/" + journal["id"].removeprefix("doi:").upper()
+    code, out, _ = run(seeded, capsys, "radar", "dismiss", shouted)
+    assert code == 0 and out.startswith(f"dismissed {journal['id']}")
+    assert journal["id"] not in [
+        c["id"] for c in json.loads(run(seeded, capsys, "cards", "--radar", "--json")[1])
+    ]
+    assert run(seeded, capsys, "radar", "dismiss", "--undo", journal["id"].upper())[0] == 0
+    assert journal["id"] in [
+        c["id"] for c in json.loads(run(seeded, capsys, "cards", "--radar", "--json")[1])
+    ]

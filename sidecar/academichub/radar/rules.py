@@ -18,9 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from tinydb import Query, TinyDB
+from tinydb.queries import QueryInstance
 
 from ..files import atomic_write, locked
-from ..ingest.sources.ids import arxiv_id_from
+from ..ids import paper_key
 from ..store.storage import AtomicJSONStorage
 from .terms import TermError, parse_author, parse_term
 
@@ -145,16 +146,6 @@ class RuleExists(ValueError):
     pass
 
 
-def paper_key(paper_id: str) -> str:
-    """The store's id for what a page or a user calls a paper: '2606.14677v2', 'arXiv:2606.14677' and
-    'https://arxiv.org/abs/2606.14677' are all 'arxiv:2606.14677'; other ids pass unchanged."""
-    text = paper_id.strip()
-    if text.startswith(("doi:", "url:")):
-        return text
-    found = arxiv_id_from(text)
-    return f"arxiv:{found[0]}" if found else text
-
-
 @dataclass(frozen=True)
 class RadarSnapshot:
     signature: tuple[int, int, int] | None  # the file's identity when read; None: no file yet
@@ -248,7 +239,7 @@ class RadarBook:
     def dismiss(self, paper_id: str) -> Dismissal:
         key = paper_key(paper_id)
         with self._changing():
-            found = self._dismissed.get(Query().id == key)
+            found = self._dismissed.get(_is_key(key))
             if isinstance(found, dict):
                 return Dismissal.model_validate(found)
             dismissal = Dismissal(id=key, at=dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -258,7 +249,7 @@ class RadarBook:
     def undismiss(self, paper_id: str) -> bool:
         """Take a dismissal back; False when the paper was not dismissed."""
         with self._changing():
-            return bool(self._dismissed.remove(Query().id == paper_key(paper_id)))
+            return bool(self._dismissed.remove(_is_key(paper_key(paper_id))))
 
     def clear_dismissals(self) -> int:
         """Take every dismissal back; how many there were."""
@@ -271,7 +262,7 @@ class RadarBook:
         return [Dismissal.model_validate(d) for d in self._dismissed.all()]
 
     def dismissed(self) -> set[str]:
-        return {d["id"] for d in self._dismissed.all()}
+        return {paper_key(d["id"]) for d in self._dismissed.all()}
 
     # ---- what a match needs, read once per change of the file ----
 
@@ -307,6 +298,11 @@ class RadarBook:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _is_key(key: str) -> QueryInstance:
+    # Read as keys: a dismissal written before DOIs were lower-cased here still counts as its paper's.
+    return Query().id.test(lambda stored: paper_key(stored) == key)
 
 
 def _same(a: str, b: str) -> bool:

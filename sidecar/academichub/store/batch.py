@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..ids import doi_key
 from ..ingest.merge import merge_paper
 from ..models import IngestReport, Paper
-from .index import Index, doi_key
+from .index import Index
 
 
 def day_of(paper: Paper) -> str:

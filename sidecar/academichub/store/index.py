@@ -13,24 +13,10 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from ..ids import doi_key
 from ..models import Paper
 from .manifest import StoreError, missing
 from .storage import AtomicJSONStorage, CorruptFileError
-
-
-def doi_key(doi: str) -> str:
-    """DOIs are case-insensitive (ISO 26324), and feeds write them bare, as `doi:...` or as a doi.org link."""
-    key = doi.strip().lower()
-    for prefix in (
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ):
-        if key.startswith(prefix):
-            return key[len(prefix) :]
-    return key
 
 
 def may_share_doi(stored_id: str, incoming_id: str) -> bool:

@@ -53,10 +53,11 @@ from typing import IO
 from cachetools import LRUCache
 
 from ..files import hold_lock
+from ..ids import doi_key
 from ..models import IngestReport, Paper
 from . import compaction
 from .batch import Batch
-from .index import Index, doi_key, load_index, write_index
+from .index import Index, load_index, write_index
 from .manifest import Manifest, StoreError, commit, generation_on_disk, open_manifest, remove
 from .records import RecordReader
 

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
+from academichub.ids import url_hash
 from academichub.ingest.sources.catalogue import CATALOGUE, find_source, search_catalogue, source_for_url
-from academichub.ingest.sources.ids import url_hash
 from academichub.ingest.sources.taxonomy import ARXIV_CATEGORIES
 from academichub.models import SourceKind
 

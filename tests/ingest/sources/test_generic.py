@@ -3,9 +3,9 @@ documents here are small hand-written ones in the shapes those publishers use.""
 
 import datetime as dt
 
+from academichub.ids import url_hash
 from academichub.ingest.sources import parse_feed
 from academichub.ingest.sources.catalogue import find_source
-from academichub.ingest.sources.ids import url_hash
 from academichub.models import FeedFormat
 
 PLOS_ATOM = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import time
 
+from ...ids import arxiv_id_from, is_arxiv_category, normalise_doi, paper_id, web_url
 from ...models import Paper, Source
 from ..arxiv_calendar import ARXIV_TZ
 from ..normalize import (
@@ -19,7 +20,6 @@ from ..normalize import (
     to_plain_text,
 )
 from .base import Document, Entry, author_strings, entry_date, field, keys_of, text_of, to_datetime
-from .ids import arxiv_id_from, is_arxiv_category, normalise_doi, paper_id, web_url
 
 ANNOUNCE_TYPES = frozenset({"new", "cross", "replace", "replace-cross"})
 _ARXIV_URL = re.compile(r"^https?://(?:[\w-]+\.)*arxiv\.org/", re.I)

@@ -12,9 +12,9 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
+from ...ids import url_hash
 from ...models import Source, SourceKind
 from .feed_urls import checked_feed_url
-from .ids import url_hash
 from .taxonomy import ARXIV_CATEGORIES, BIORXIV_SUBJECTS, JOURNALS, MEDRXIV_SUBJECTS
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ...ids import normalise_doi, paper_id, web_url
 from ...models import Paper, Source, SourceKind
 from ..normalize import (
     clean_author_name,
@@ -33,7 +34,6 @@ from .base import (
     text_of,
     utc_date,
 )
-from .ids import normalise_doi, paper_id, web_url
 
 _SERVERS = {"biorxiv": "bioRxiv", "medrxiv": "medRxiv"}
 _SUBJECT_COLLECTION = re.compile(r"^(?:bioRxiv|medRxiv)\s+Subject Collection:\s*(?P<subject>.+)$", re.I)

@@ -1,6 +1,6 @@
 import pytest
 
-from academichub.ingest.sources.ids import arxiv_id_from, is_arxiv_category, normalise_doi, paper_id, url_hash
+from academichub.ids import arxiv_id_from, is_arxiv_category, normalise_doi, paper_id, url_hash
 
 
 @pytest.mark.parametrize(

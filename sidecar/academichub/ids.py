@@ -1,8 +1,10 @@
-"""Canonical paper ids: 'arxiv:2606.14677', 'doi:10.1038/...', else 'url:<hash of the link>'.
+"""Canonical identifiers, the one home of their rules: arXiv ids, DOIs, and paper keys ('arxiv:2606.14677',
+'doi:10.1038/...', else 'url:<hash of the link>').
 
 One paper must get one id whichever feed carried it, so that a cross-listed or re-fetched paper is stored
-once: arXiv ids drop their version, DOIs are lower-cased (DOIs are case-insensitive) and lose any resolver
-prefix, and an arXiv paper keeps its arXiv id even when it also has a DOI.
+once: arXiv ids drop their version, DOIs are lower-cased (DOIs are case-insensitive, ISO 26324) and lose any
+resolver prefix, and an arXiv paper keeps its arXiv id even when it also has a DOI. What a page or a user
+calls a paper (`paper_key`) reaches the same key, so a dismissal or a lookup finds the stored paper.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ def normalise_doi(text: str | None) -> str | None:
     return m["doi"].rstrip(".,;").lower() if m else None
 
 
+def doi_key(doi: str) -> str:
+    """The DOI as the store indexes it: `normalise_doi`'s form, or the text itself lower-cased where it does
+    not look like a DOI (a feed's odd value still matches itself)."""
+    return normalise_doi(doi) or doi.strip().lower()
+
+
 def web_url(text: str | None) -> str:
     """The link if it is http(s), else "": a feed's `javascript:` or `data:` link must never become a card's
     link (the extension opens it)."""
@@ -60,3 +68,17 @@ def paper_id(*, arxiv_id: str | None = None, doi: str | None = None, url: str = 
     if doi:
         return f"doi:{doi}"
     return f"url:{url_hash(url)}"
+
+
+def paper_key(text: str) -> str:
+    """The store's id for what a page or a user calls a paper: '2606.14677v2', 'arXiv:2606.14677' and
+    'https://arxiv.org/abs/2606.14677' are all 'arxiv:2606.14677'; 'doi:10.1038/ABC' and
+    'https://doi.org/10.1038/ABC' are 'doi:10.1038/abc'; other ids pass unchanged."""
+    text = text.strip()
+    if text.startswith("url:"):
+        return text
+    if not text.lower().startswith("doi:") and (found := arxiv_id_from(text)):
+        return f"arxiv:{found[0]}"
+    if doi := normalise_doi(text):
+        return f"doi:{doi}"
+    return text
