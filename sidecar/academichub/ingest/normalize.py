@@ -14,6 +14,8 @@ import html
 import re
 import unicodedata
 
+from . import tex
+
 # --- markup ------------------------------------------------------------------------------------------
 
 # Only HTML element names, never any `<word ...>`: TeX (`$a<b$ and $c>d$`) and titles that are literally
@@ -173,49 +175,20 @@ def clean_abstract(text: str, title: str = "") -> str:
 
 # --- names -------------------------------------------------------------------------------------------
 
-_COMBINING = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
-    "r": "\u030a",
-    "b": "\u0331",
-    "d": "\u0323",
-}
-_LETTERS = {
-    "o": "ø",
-    "O": "Ø",
-    "l": "ł",
-    "L": "Ł",
-    "ss": "ß",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "aa": "å",
-    "AA": "Å",
-    "i": "ı",
-    "j": "ȷ",
-}
 # `\'e`, `\'{e}`, `{\'e}`, `\'\i`; letter-named accents need a brace or a space: `\v{S}`, `\c c` (so that
 # `\cdot` or `\vec` are left alone).
-_SYMBOL_ACCENT = re.compile(r"\{?\\([`'^\"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))\}?")
-_LETTER_ACCENT = re.compile(r"\{?\\([uvHckrbd])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))\}?")
-_SPECIAL_LETTER = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])(?:\{\})?\s*\}?")
+_LETTER = r"(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))"
+_SYMBOL_ACCENT = re.compile(r"\{?\\([" + re.escape(tex.SYMBOL_ACCENTS) + r"])\s*" + _LETTER + r"\}?")
+_LETTER_ACCENT = re.compile(
+    r"\{?\\([" + tex.LETTER_ACCENTS + r"])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))\}?"
+)
+_SPECIAL_LETTER = re.compile(r"\{?\\(" + tex.LETTER_NAMES + r")(?![A-Za-z])(?:\{\})?\s*\}?")
 
 
 def _accent(m: re.Match[str]) -> str:
     letter = m[2] or m[3]
     base = letter[1] if letter.startswith("\\") else letter  # an accented dotless \i is plain í
-    return unicodedata.normalize("NFC", base + _COMBINING[m[1]])
+    return unicodedata.normalize("NFC", base + tex.ACCENTS[m[1]])
 
 
 def decode_tex_accents(text: str) -> str:
@@ -224,7 +197,7 @@ def decode_tex_accents(text: str) -> str:
         return text
     text = _SYMBOL_ACCENT.sub(_accent, text)
     text = _LETTER_ACCENT.sub(_accent, text)
-    return _SPECIAL_LETTER.sub(lambda m: _LETTERS[m[1]], text)
+    return _SPECIAL_LETTER.sub(lambda m: tex.LETTERS[m[1]], text)
 
 
 _AFFILIATION = re.compile(r"\s*\([^()]*\)")

@@ -25,6 +25,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..ingest import tex
+
 SYMBOL = "\x01"  # what a non-letter, non-space, non-dash character folds to
 
 _GREEK = {
@@ -58,16 +60,25 @@ _GREEK = {
     "ω": "omega",
 }
 # Letters that NFKD leaves alone but every reader treats as their base letter.
-_LETTERS = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŋ": "n"}
-
-_TEX_LIGATURES = {"ss": "ss", "ae": "ae", "oe": "oe", "aa": "a", "o": "o", "l": "l", "i": "i", "j": "j"}
+_LETTERS = {
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "æ": "ae",
+    "œ": "oe",
+    "ı": "i",
+    "ȷ": "j",
+    "ŋ": "n",
+}
 _TEX_GREEK = "|".join(sorted(set(_GREEK.values()) - {"omicron"}, key=len, reverse=True))
 # TeX accents as arXiv authors type them: \'e \'{e} {\'e} \"{o} \v{c} \c c \ss{} {\o}, and Greek macros.
 _TEX_SOURCE = (
     r"\\(?:"
-    r"['\"`^~=.]\s*(?:\{\s*)?\\?(?P<accented>[A-Za-z])(?:\s*\})?"  # \'{\i} too
-    r"|[uvHckrbdt](?:\s+|\s*\{\s*)(?P<marked>[A-Za-z])(?:\s*\})?"
-    r"|(?P<ligature>ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?"
+    r"[" + re.escape(tex.SYMBOL_ACCENTS) + r"]\s*(?:\{\s*)?\\?(?P<accented>[A-Za-z])(?:\s*\})?"  # \'{\i} too
+    r"|[" + tex.LETTER_ACCENTS + r"](?:\s+|\s*\{\s*)(?P<marked>[A-Za-z])(?:\s*\})?"
+    r"|(?P<ligature>" + tex.LETTER_NAMES + r")(?![A-Za-z])(?:\{\})?"
     rf"|(?:var)?(?P<greek>{_TEX_GREEK}|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])"
     r")\}?"
 )
@@ -113,7 +124,7 @@ def _fold_tex(match: re.Match[str]) -> str:
     if match["greek"]:
         return match["greek"].lower()
     if match["ligature"]:
-        return _TEX_LIGATURES[match["ligature"].lower()]
+        return fold_char(tex.LETTERS[match["ligature"]])
     return (match["accented"] or match["marked"]).lower()
 
 

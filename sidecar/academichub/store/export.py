@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from ..ingest import tex
 from ..models import Paper
 
 # ---- BibTeX ----
@@ -27,39 +28,6 @@ _TEX_SPECIALS = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
-}
-
-# Combining marks with a TeX accent command; `\c` and `\k` need braces, the rest take a letter directly.
-_TEX_ACCENTS = {
-    "\u0300": "`",
-    "\u0301": "'",
-    "\u0302": "^",
-    "\u0303": "~",
-    "\u0304": "=",
-    "\u0306": "u",
-    "\u0307": ".",
-    "\u0308": '"',
-    "\u030a": "r",
-    "\u030b": "H",
-    "\u030c": "v",
-    "\u0327": "c",
-    "\u0328": "k",
-}
-
-# Letters that have no decomposition but a TeX name.
-_TEX_LETTERS = {
-    "ß": r"{\ss}",
-    "ø": r"{\o}",
-    "Ø": r"{\O}",
-    "æ": r"{\ae}",
-    "Æ": r"{\AE}",
-    "œ": r"{\oe}",
-    "Œ": r"{\OE}",
-    "å": r"{\aa}",
-    "Å": r"{\AA}",
-    "ł": r"{\l}",
-    "Ł": r"{\L}",
-    "ı": r"{\i}",
 }
 
 # An inline math span as arXiv titles carry it: `$...$` on one line, not `\$`.
@@ -78,15 +46,15 @@ def _balanced(text: str) -> bool:
 def _tex_char(ch: str) -> str:
     if ch in _TEX_SPECIALS:
         return _TEX_SPECIALS[ch]
-    if ch in _TEX_LETTERS:
-        return _TEX_LETTERS[ch]
+    if ch in tex.COMMAND_OF_LETTER:
+        return tex.COMMAND_OF_LETTER[ch]
     if ord(ch) < 128:
         return ch
     base, *marks = unicodedata.normalize("NFD", ch)
-    if marks and ord(base) < 128 and all(m in _TEX_ACCENTS for m in marks):
+    if marks and ord(base) < 128 and all(m in tex.COMMAND_OF_MARK for m in marks):
         out = r"\i" if base == "i" else base  # TeX puts accents on a dotless i: {\'\i}
         for mark in marks:
-            command = _TEX_ACCENTS[mark]
+            command = tex.COMMAND_OF_MARK[mark]
             out = f"\\{command}{{{out}}}" if command.isalpha() else f"\\{command}{out}"
         return "{" + out + "}"
     return ch  # Greek, CJK, symbols: left as UTF-8, which biber and bibtex8 read
