@@ -14,12 +14,14 @@ import re
 
 # New-style ids (2007+: 0704.0001, 2606.14677) and legacy ones, which keep their slash (hep-th/9901001,
 # math.GT/0309136). They appear after "abs/" in links, after "oai:arXiv.org:" in RSS guids, or bare.
+ARXIV_ID = r"\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}"
+# A category or archive as /list/<category>/ spells it: 'cs.AI', 'hep-th', 'cond-mat.dis-nn'; not the
+# ACM/MSC classes arXiv's API mixes in ('I.2.6'). The extension checks the same pattern (contract.json).
+ARXIV_CATEGORY = r"^[a-z]+(-[a-z]+)?(\.[A-Za-z]+(-[a-z]+)?)?$"
 _ARXIV_ID = re.compile(
-    r"(?:^|abs/|pdf/|arxiv\.org:|arxiv:)"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?(?![\d.])",
-    re.IGNORECASE,
+    rf"(?:^|abs/|pdf/|arxiv\.org:|arxiv:)(?P<id>{ARXIV_ID})(?:v(?P<version>\d+))?(?![\d.])", re.IGNORECASE
 )
-_ARXIV_CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
+_ARXIV_CATEGORY = re.compile(ARXIV_CATEGORY)
 _DOI = re.compile(r"(?:^|doi:\s*|doi\.org/|info:doi/|[?&]id=)(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..ids import ARXIV_CATEGORY
 from ..models import RadarHit
 from ..radar import Dismissal
 
@@ -77,7 +78,7 @@ class ListingQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: str = Field(
-        pattern=r"^[a-z]+(-[a-z]+)?(\.[A-Za-z]+(-[a-z]+)?)?$",
+        pattern=ARXIV_CATEGORY,
         max_length=40,
         description="The listing's category or archive, as in /list/<category>/new: 'cs.AI', 'hep-th'.",
     )

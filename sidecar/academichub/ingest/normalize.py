@@ -178,7 +178,7 @@ def clean_abstract(text: str, title: str = "") -> str:
 # `\'e`, `\'{e}`, `{\'e}`, `\'\i`; letter-named accents need a brace or a space: `\v{S}`, `\c c` (so that
 # `\cdot` or `\vec` are left alone).
 _LETTER = r"(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))"
-_SYMBOL_ACCENT = re.compile(r"\{?\\([" + re.escape(tex.SYMBOL_ACCENTS) + r"])\s*" + _LETTER + r"\}?")
+_SYMBOL_ACCENT = re.compile(r"\{?\\([" + tex.SYMBOL_ACCENTS + r"])\s*" + _LETTER + r"\}?")
 _LETTER_ACCENT = re.compile(
     r"\{?\\([" + tex.LETTER_ACCENTS + r"])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))\}?"
 )

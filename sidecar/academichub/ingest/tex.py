@@ -30,6 +30,8 @@ ACCENTS = {
     "d": "\u0323",
     "t": "\u0361",
 }
+# As the body of a regular-expression character class, in Python and in JavaScript alike: none of them is
+# `]`, `\` or `-`, and `^` does not come first.
 SYMBOL_ACCENTS = "".join(command for command in ACCENTS if not command.isalpha())
 LETTER_ACCENTS = "".join(command for command in ACCENTS if command.isalpha())
 

@@ -76,7 +76,7 @@ _TEX_GREEK = "|".join(sorted(set(_GREEK.values()) - {"omicron"}, key=len, revers
 # TeX accents as arXiv authors type them: \'e \'{e} {\'e} \"{o} \v{c} \c c \ss{} {\o}, and Greek macros.
 _TEX_SOURCE = (
     r"\\(?:"
-    r"[" + re.escape(tex.SYMBOL_ACCENTS) + r"]\s*(?:\{\s*)?\\?(?P<accented>[A-Za-z])(?:\s*\})?"  # \'{\i} too
+    r"[" + tex.SYMBOL_ACCENTS + r"]\s*(?:\{\s*)?\\?(?P<accented>[A-Za-z])(?:\s*\})?"  # \'{\i} too
     r"|[" + tex.LETTER_ACCENTS + r"](?:\s+|\s*\{\s*)(?P<marked>[A-Za-z])(?:\s*\})?"
     r"|(?P<ligature>" + tex.LETTER_NAMES + r")(?![A-Za-z])(?:\{\})?"
     rf"|(?:var)?(?P<greek>{_TEX_GREEK}|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])"
@@ -120,11 +120,15 @@ def folded_char(char: str) -> str:
     return folded
 
 
+# What each letter TeX names folds to ({\o} is o, \ss is ss), by its name in lower case.
+_TEX_LIGATURES = {name.lower(): folded_char(letter) for name, letter in tex.LETTERS.items()}
+
+
 def _fold_tex(match: re.Match[str]) -> str:
     if match["greek"]:
         return match["greek"].lower()
     if match["ligature"]:
-        return fold_char(tex.LETTERS[match["ligature"]])
+        return _TEX_LIGATURES[match["ligature"].lower()]
     return (match["accented"] or match["marked"]).lower()
 
 
