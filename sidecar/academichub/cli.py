@@ -28,7 +28,7 @@ from .radar import (
 )
 from .radar import commands as signal_commands
 from .radar.view import radar_cards
-from .store.cards import format_cards, matches_source, number_cards, order_papers
+from .store.cards import cards_of_day, format_cards, matches_source
 
 if TYPE_CHECKING:
     from .service.runtime import Runtime
@@ -109,7 +109,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
             matcher, dismissed = _radar(paths)
         except ValueError as exc:  # radar.json damaged: the cards still show, without the radar
             print(f"academichub: {exc}", file=sys.stderr)
-            cards = number_cards(order_papers(papers))
+            cards = cards_of_day(papers)
         else:
             cards = radar_cards(papers, matcher, dismissed)
     if args.json:

@@ -17,7 +17,8 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -34,6 +35,25 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_files(paths: Sequence[Path]) -> None:
+    """Make several written files durable together: concurrent fsyncs share the filesystem's journal commits
+    (a commit that writes shards for twenty days waits for one or two flushes instead of twenty)."""
+
+    def fsync(path: Path) -> None:
+        fd = os.open(path, os.O_RDWR)  # Windows flushes only through a handle that may write
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    if len(paths) <= 2:
+        for path in paths:
+            fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
+        list(pool.map(fsync, paths))
 
 
 def atomic_write(path: Path, data: bytes | str, *, mode: int = PRIVATE_FILE, durable: bool = True) -> None:

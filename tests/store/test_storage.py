@@ -4,12 +4,12 @@ from itertools import pairwise
 import pytest
 from tinydb import Query, TinyDB
 
+from academichub.files import fsync_files
 from academichub.store.storage import (
     AtomicJSONStorage,
     CorruptFileError,
     EncodedDocument,
     ShardStorage,
-    fsync_files,
     line_records,
     read_spans,
     record_id,

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..llm.manager import ModelManager
 from ..models import Card, Paper
 from ..paths import Paths
-from ..store.cards import number_cards, order_papers
+from ..store.cards import cards_of_day
 from .cache import BriefingCache, briefing_key
 from .model import Briefing, BriefingEvent, Language
 from .select import select_papers
@@ -35,7 +35,7 @@ def day_cards(papers: Sequence[Paper], data_dir: Path) -> list[Card]:
         with RadarBook(data_dir) as book:
             matcher, dismissed = matcher_for(book.rules()), book.dismissed()
     except ValueError:  # a damaged radar.json: the briefing falls back to the top of the day
-        return number_cards(order_papers(papers))
+        return cards_of_day(papers)
     return radar_cards(papers, matcher, dismissed)
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from ..files import fsync_dir
-from .storage import TEMP_SUFFIX, AtomicJSONStorage, CorruptFileError, fsync_files
+from ..files import fsync_dir, fsync_files
+from .storage import TEMP_SUFFIX, AtomicJSONStorage, CorruptFileError
 
 FORMAT = 2
 MANIFEST = "manifest.json"

@@ -16,8 +16,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,25 +30,6 @@ TEMP_SUFFIX = ".tmp"  # how files.atomic_write names a file it is still writing
 
 class CorruptFileError(ValueError):
     """A store file that exists but does not hold a JSON document (damaged on disk, or edited by hand)."""
-
-
-def fsync_files(paths: Sequence[Path]) -> None:
-    """Make several written files durable together: concurrent fsyncs share the filesystem's journal commits
-    (a commit that writes shards for twenty days waits for one or two flushes instead of twenty)."""
-
-    def fsync(path: Path) -> None:
-        fd = os.open(path, os.O_RDWR)  # Windows flushes only through a handle that may write
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-    if len(paths) <= 2:
-        for path in paths:
-            fsync(path)
-        return
-    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
-        list(pool.map(fsync, paths))
 
 
 class AtomicJSONStorage(Storage):
