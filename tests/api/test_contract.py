@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from academichub.api import contract
+from academichub.api import contract, route_table
 from academichub.ids import ARXIV_CATEGORY, is_arxiv_category
 from academichub.ingest.sources.catalogue import CATALOGUE
 from academichub.models import SourceKind
@@ -63,3 +63,15 @@ def test_the_category_pattern_is_written_once_in_the_sidecar():
         if re.search(literal, path.read_text(encoding="utf-8"))
     ]
     assert holders == ["ids.py"]
+
+
+def test_protocol_md_names_every_route_error_and_event_kind():
+    text = (contract.ROOT / "PROTOCOL.md").read_text(encoding="utf-8")
+    built = contract.build_contract()
+    named = [route.path for route in route_table().routes]
+    named += built["api"]["errors"] + built["native"]["errors"] + list(built["messages"]["kinds"].values())
+    named += (
+        built["events"]["refresh"] + built["events"]["briefing"] + list(built["messages"]["errors"].values())
+    )
+    missing = [name for name in named if name not in text]
+    assert missing == []
