@@ -25,10 +25,6 @@ class ModelUnavailable(RuntimeError):
         self.reason = reason
 
 
-class GenerationCancelled(RuntimeError):
-    """The caller cancelled a generation before it finished."""
-
-
 @dataclass(frozen=True)
 class GenerationRequest:
     messages: list[Message]

@@ -24,10 +24,6 @@ class EventBus:
         self._listeners: set[asyncio.Queue[object]] = set()
         self._closed = False
 
-    @property
-    def listeners(self) -> int:
-        return len(self._listeners)
-
     def publish(self, event: str, data: BaseModel) -> None:
         """Queue one event for every listener; never waits (safe to call from the loop's thread only)."""
         message = f"event: {event}\ndata: {data.model_dump_json()}\n\n".encode()
