@@ -23,7 +23,7 @@ SHELF = web.AppKey("shelf", CardShelf)
 RADAR = web.AppKey("radar", RadarShelf)
 BRIEFINGS = web.AppKey("briefings", BriefingDesk)
 REFRESHER = web.AppKey("refresher", Refresher)
-SCHEDULE = web.AppKey("schedule", Callable[[], ScheduleState])
+SCHEDULE: web.AppKey[Callable[[], ScheduleState]] = web.AppKey("schedule")
 LEARNER = web.AppKey("learner", InterestLearner)
 
 

@@ -24,7 +24,7 @@ def _partial(settings: type[BaseModel]) -> type[BaseModel]:
     """`settings` with every key optional, keeping its bounds and descriptions: a key left out is kept."""
     fields: dict[str, Any] = {
         name: (
-            info.annotation | None,
+            _optional(info.annotation),
             Field(default=None, description=info.description, ge=_bound(info, "ge"), le=_bound(info, "le")),
         )
         for name, info in settings.model_fields.items()
@@ -35,6 +35,10 @@ def _partial(settings: type[BaseModel]) -> type[BaseModel]:
         __doc__=settings.__doc__,
         **fields,
     )
+
+
+def _optional(annotation: Any) -> Any:
+    return annotation | None
 
 
 def _bound(info: Any, name: str) -> Any:

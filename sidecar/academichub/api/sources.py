@@ -6,6 +6,8 @@ edit and the extension all change the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 
 from ..config import ConfigError
@@ -34,7 +36,7 @@ def _resolve(name: str, field: str) -> Source:
         raise ApiError(400, "invalid_body", f"{field}: {exc}", field=field) from None
 
 
-async def _save(library: Library, change) -> None:  # type: ignore[no-untyped-def]
+async def _save(library: Library, change: Callable[[list[str]], list[str]]) -> None:
     try:
         await library.change_sources(change)
     except ConfigError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -118,7 +118,7 @@ class DayVectors:
 
     def shared_terms(self, numbers: Sequence[int], limit: int = 3) -> list[str]:
         """The words that weigh most across the papers, preferring words more than one of them uses."""
-        weight: Counter[str] = Counter()
+        weight: defaultdict[str, float] = defaultdict(float)
         users: Counter[str] = Counter()
         for n in numbers:
             for t, w in self.vectors[n].items():

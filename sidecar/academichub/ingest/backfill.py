@@ -79,7 +79,7 @@ def search_query(categories: list[str], day: dt.date) -> str:
 
 
 def query_url(api: str, categories: list[str], day: dt.date, start: int, page_size: int) -> str:
-    query = {
+    query: dict[str, str | int] = {
         "search_query": search_query(categories, day),
         "sortBy": "submittedDate",
         "sortOrder": "descending",

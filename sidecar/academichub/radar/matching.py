@@ -64,7 +64,15 @@ class Matchable(Protocol):
 # Each non-ASCII character left after folding (Cyrillic, CJK) scans as one 0x80 byte: a letter, so that byte
 # offsets in the scan stay character offsets in the folded text.
 _SHAPE_ERRORS = "academichub-radar-shape"
-codecs.register_error(_SHAPE_ERRORS, lambda exc: (b"\x80" * (exc.end - exc.start), exc.end))  # type: ignore[arg-type,return-value]
+
+
+def _as_letters(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeEncodeError)
+    # The handler's replacement may be bytes, which the stubs do not say (`str` only).
+    return b"\x80" * (exc.end - exc.start), exc.end  # type: ignore[return-value]
+
+
+codecs.register_error(_SHAPE_ERRORS, _as_letters)
 _WORD_BYTES = b"0123456789abcdefghijklmnopqrstuvwxyz_\x80"
 # Words stay (lower-cased: folding keeps ASCII case), everything else is a space.
 _SCAN_TABLE = bytes(b if b in _WORD_BYTES else b + 32 if 65 <= b <= 90 else 0x20 for b in range(256))
@@ -80,25 +88,29 @@ def _scan_bytes(folded: str) -> bytes:
     return b" " + _shape(folded).translate(_SCAN_TABLE)
 
 
+@dataclass
+class _TrieNode:
+    children: dict[int, _TrieNode] = field(default_factory=dict)  # next byte -> node
+    ends: set[bool] = field(default_factory=set)  # an anchor ends here: True for a prefix, False for a word
+
+
 def _trie_regex(exact: set[bytes], prefixes: set[bytes]) -> re.Pattern[bytes] | None:
     """A space, then a whole word in `exact` or a word starting with one of `prefixes`, as a trie: the regex
     engine checks a byte per level, never a list of words."""
     if not exact and not prefixes:
         return None
-    root: dict[int, dict] = {}
+    root = _TrieNode()
     for anchor in exact | prefixes:
         node = root
         for byte in anchor:
-            node = node.setdefault(byte, {})
-        node.setdefault(-1, set()).add(anchor in prefixes)  # type: ignore[union-attr]
+            node = node.children.setdefault(byte, _TrieNode())
+        node.ends.add(anchor in prefixes)
 
-    def emit(node: dict[int, dict]) -> bytes:
-        ends = node.get(-1, set())
+    def emit(node: _TrieNode) -> bytes:
+        ends = node.ends
         if True in ends:  # a prefix anchor ends here: any word going on from here is a candidate
             return b""
-        branches = [
-            re.escape(bytes([byte])) + emit(child) for byte, child in sorted(node.items()) if byte >= 0
-        ]
+        branches = [re.escape(bytes([byte])) + emit(child) for byte, child in sorted(node.children.items())]
         if ends:
             branches.append(_NOT_WORD)  # a whole word ends here
         return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
@@ -330,7 +342,7 @@ def _passes_filters(rule: RadarRule, paper: Matchable) -> bool:
     """A rule's categories and sources narrow it: 'cs' covers cs.LG; sources read as `cards --source` does."""
     if rule.categories and not any(in_category(paper.categories, want) for want in rule.categories):
         return False
-    return not rule.sources or any(matches_source(paper, wanted) for wanted in rule.sources)  # type: ignore[arg-type]
+    return not rule.sources or any(matches_source(paper, wanted) for wanted in rule.sources)
 
 
 def _rules_key(rules: Sequence[RadarRule]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -313,8 +313,8 @@ def _document(rule: RadarRule) -> dict[str, Any]:
     return rule.model_dump(mode="json")
 
 
-def _replace_with(new: dict[str, Any]):  # type: ignore[no-untyped-def]
-    def transform(document: dict[str, Any]) -> None:
+def _replace_with(new: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
+    def transform(document: MutableMapping[str, Any]) -> None:
         document.clear()
         document.update(new)
 

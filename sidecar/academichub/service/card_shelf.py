@@ -39,7 +39,7 @@ class DayCards:
         found = self.views.get(key)
         if found is not None:
             return found
-        positions = range(len(self.papers))
+        positions: Sequence[int] = range(len(self.papers))
         if key[0]:
             positions = [i for i in positions if matches_source(self.papers[i], key[0])]
         if key[1]:

@@ -142,7 +142,9 @@ class RadarShelf:
 
     async def radar(self) -> tuple[RadarMatcher, frozenset[str]]:
         """The compiled rules and the dismissals; ValueError (RadarFileError) when radar.json is broken."""
-        snapshot = self.book.fresh_snapshot() or await self.in_book(RadarBook.snapshot)
+        snapshot = self.book.fresh_snapshot()
+        if snapshot is None:
+            snapshot = await self.in_book(RadarBook.snapshot)
         if self._compiled is None or self._compiled[0] is not snapshot:
             self._compiled = (snapshot, matcher_for(snapshot.rules))
         return self._compiled[1], snapshot.dismissed

@@ -16,7 +16,7 @@ import logging
 import secrets
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..api.models import RefreshEvent, RefreshProgress
 from ..files import atomic_write_json
@@ -183,8 +183,8 @@ class Refresher:
             self.pending_file.unlink(missing_ok=True)
         self._publish("finished" if state == "finished" else "failed")
 
-    def _publish(self, phase: str) -> None:
-        self.library.events.publish("refresh", RefreshEvent(phase=phase, progress=self.progress))  # type: ignore[arg-type]
+    def _publish(self, phase: Literal["started", "source", "finished", "failed"]) -> None:
+        self.library.events.publish("refresh", RefreshEvent(phase=phase, progress=self.progress))
 
     def _mark_pending(self, refresh_id: str, trigger: str, kinds: Collection[SourceKind] | None) -> None:
         marker = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from ..models import Card, Paper
 
@@ -30,7 +31,17 @@ def order_papers(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (_family_rank(p), p.source_label.lower()))
 
 
-def matches_source(paper: Paper, wanted: str) -> bool:
+class Labelled(Protocol):
+    """What a source filter reads of a paper (a stored Paper, or an entry seen on an arXiv page)."""
+
+    @property
+    def source_label(self) -> str: ...
+
+    @property
+    def categories(self) -> list[str]: ...
+
+
+def matches_source(paper: Labelled, wanted: str) -> bool:
     """`arXiv` picks every arXiv card, `arXiv (cs.CV)` or `cs.CV` one category, `nature` Nature's."""
     wanted = wanted.strip().lower()
     label = paper.source_label.lower()

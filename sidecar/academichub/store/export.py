@@ -50,7 +50,8 @@ def _tex_char(ch: str) -> str:
         return tex.COMMAND_OF_LETTER[ch]
     if ord(ch) < 128:
         return ch
-    base, *marks = unicodedata.normalize("NFD", ch)
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
     if marks and ord(base) < 128 and all(m in tex.COMMAND_OF_MARK for m in marks):
         out = r"\i" if base == "i" else base  # TeX puts accents on a dotless i: {\'\i}
         for mark in marks:
@@ -185,7 +186,7 @@ def _ris_lines(paper: Paper) -> Iterable[tuple[str, str]]:
 
 def to_ris(papers: Sequence[Paper]) -> str:
     """RIS records, CRLF line ends as the format asks."""
-    lines = []
+    lines: list[str] = []
     for paper in papers:
         lines.extend(f"{tag}  - {_ris_value(value)}" for tag, value in _ris_lines(paper))
         lines.append("")

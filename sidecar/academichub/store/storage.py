@@ -188,8 +188,9 @@ def read_spans(source: Path | io.RawIOBase, spans: Iterable[tuple[int, int]]) ->
         source.seek(offset)
         data = source.read(length)
         if len(data) != length:
+            name = getattr(source, "name", "a store file")
             raise CorruptFileError(
-                f"{source.name} is shorter than the store recorded ({offset + len(data)} bytes where "
+                f"{name} is shorter than the store recorded ({offset + len(data)} bytes where "
                 f"{offset + length} were written); it was left untouched: restore it from a backup"
             )
         found.append(data)

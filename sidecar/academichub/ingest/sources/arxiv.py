@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from typing import cast
 
 from ...ids import arxiv_id_from, is_arxiv_category, normalise_doi, paper_id, web_url
-from ...models import Paper, Source
+from ...models import AnnounceType, Paper, Source
 from ..arxiv_calendar import ARXIV_TZ
 from ..normalize import (
     clean_abstract,
@@ -124,7 +125,7 @@ class ArxivItems:
             doi=normalise_doi(text_of(entry, "arxiv_doi")),
             arxiv_id=arxiv_id,
             arxiv_version=version,
-            announce_type=announce if announce in ANNOUNCE_TYPES else None,
+            announce_type=cast(AnnounceType, announce) if announce in ANNOUNCE_TYPES else None,
             journal_ref=to_plain_text(
                 text_of(entry, "arxiv_journal_reference") or text_of(entry, "arxiv_journal_ref")
             )
