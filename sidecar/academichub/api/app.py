@@ -26,7 +26,7 @@ from . import (
     sources,
     status,
 )
-from .context import BRIEFINGS, LEARNER, RADAR, REFRESHER, register_services
+from .context import BRIEFINGS, LEARNER, RADAR, REFRESHER, SHELF, register_services
 from .models import ScheduleState
 from .openapi import build_openapi
 from .routing import RouteTable
@@ -101,6 +101,7 @@ def create_app(
     async def close_library(app: web.Application) -> None:
         await app[REFRESHER].stop()
         await app[LEARNER].idle()  # a training under way ends with its model saved
+        await app[SHELF].close()
         await app[BRIEFINGS].close()  # stops a generation under way and gives the model's memory back
         app[RADAR].close()
         await asyncio.to_thread(library.close)  # waits for a store write in progress

@@ -123,6 +123,14 @@ class CardShelf:
         for day in summary.days[:days]:
             await self.day(day)
 
+    async def close(self) -> None:
+        """At shutdown, before the store closes: stop the rebuilds under way, so none reads a closed store."""
+        pending = [self._refreshing, self._summary_building, *self._building.values()]
+        running = [task for task in pending if task is not None and not task.done()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     async def _build_summary(self) -> StoreSummary:
         if self._summary_building is None:
             store = self.library.store
