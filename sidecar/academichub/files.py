@@ -28,13 +28,17 @@ PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
 
-def fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable (POSIX keeps the directory entry in the directory's own data)."""
-    fd = os.open(directory, os.O_RDONLY)
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX keeps the directory entry in the directory's own data)."""
+    _fsync(directory, os.O_RDONLY)
 
 
 def fsync_files(paths: Sequence[Path]) -> None:
@@ -42,11 +46,7 @@ def fsync_files(paths: Sequence[Path]) -> None:
     (a commit that writes shards for twenty days waits for one or two flushes instead of twenty)."""
 
     def fsync(path: Path) -> None:
-        fd = os.open(path, os.O_RDWR)  # Windows flushes only through a handle that may write
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(path, os.O_RDWR)  # a handle that may write: the one some systems flush through
 
     if len(paths) <= 2:
         for path in paths:
