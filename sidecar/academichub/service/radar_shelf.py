@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 
 from ..models import Card, RadarHit
 from ..radar import RadarBook, RadarMatcher, matcher_for, score_hits
+from ..radar.compiled import compile_matcher
 from ..radar.fingerprint import text_fingerprint
 from ..radar.ranking import by_relevance, learned_interest, on_radar, relevance
 from ..radar.rules import RadarSnapshot
@@ -142,12 +143,20 @@ class RadarShelf:
 
     async def radar(self) -> tuple[RadarMatcher, frozenset[str]]:
         """The compiled rules and the dismissals; ValueError (RadarFileError) when radar.json is broken."""
-        snapshot = self.book.fresh_snapshot()
-        if snapshot is None:
-            snapshot = await self.in_book(RadarBook.snapshot)
-        if self._compiled is None or self._compiled[0] is not snapshot:
-            self._compiled = (snapshot, matcher_for(snapshot.rules))
-        return self._compiled[1], snapshot.dismissed
+        snapshot, matcher = await self._snapshot_matcher()
+        return matcher, snapshot.dismissed
+
+    async def for_overlay(self) -> bytes:
+        """The rules and dismissals as the overlay's own matcher runs them (a CompiledMatcher, as JSON),
+        serialized once per radar file."""
+        snapshot, matcher = await self._snapshot_matcher()
+        if self._for_overlay is None or self._for_overlay[0] is not snapshot:
+
+            def build() -> bytes:  # the fold table takes a second or two the first time: off the loop
+                return compile_matcher(matcher, snapshot.dismissed).model_dump_json().encode()
+
+            self._for_overlay = (snapshot, await asyncio.to_thread(build))
+        return self._for_overlay[1]
 
     async def day_radar(self, cards: DayCards, *, required: bool) -> DayRadar:
         """The radar view of `cards`, built once per rule set and dismissals. A broken radar.json fails a
