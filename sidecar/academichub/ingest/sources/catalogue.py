@@ -96,7 +96,7 @@ def source_for_url(url: str) -> Source:
     m = _ARXIV_FEED_URL.match(url)
     if m and f"arxiv:{m['cat']}" in CATALOGUE:
         return CATALOGUE[f"arxiv:{m['cat']}"].model_copy(update={"url": url})
-    name = (parts.hostname + parts.path).rstrip("/")
+    name = ((parts.hostname or "") + parts.path).rstrip("/")  # checked_feed_url made sure of a host
     return Source(key=f"url:{url_hash(url)}", name=name, url=url, kind=SourceKind.feed)
 
 
