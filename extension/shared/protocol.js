@@ -44,6 +44,9 @@
         "rule_exists",
         "radar_file_broken",
         "config_broken",
+        "signal_file_broken",
+        "zotero_unavailable",
+        "invalid_library",
         "http_error",
         "internal_error"
       ]

@@ -41,6 +41,9 @@ API_ERRORS = (
     "rule_exists",  # 409: a radar rule of that name, in any case
     "radar_file_broken",  # 409: radar.json cannot be read; the message says how to fix it
     "config_broken",  # 409: config.toml cannot be read, so a change to it was refused
+    "signal_file_broken",  # 409: a file of the learned radar (library, stars) cannot be read
+    "zotero_unavailable",  # 409: the local Zotero could not be asked
+    "invalid_library",  # 400: a library import that cannot be read
     "http_error",  # any other HTTP status aiohttp raises
     "internal_error",  # 500: the sidecar failed; the details are in its log
 )

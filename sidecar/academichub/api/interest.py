@@ -99,7 +99,7 @@ async def import_file(request: web.Request, *, body: LibraryFile) -> ImportRepor
 
 
 async def import_zotero(request: web.Request, *, body: ZoteroRequest) -> ImportReport:
-    def read_it():  # type: ignore[no-untyped-def]
+    def read_it():
         data_dir = Path(body.data_dir).expanduser() if body.data_dir else None
         return read_zotero(api=body.api, data_dir=data_dir, include=body.collections, exclude=body.exclude)[0]
 
@@ -110,7 +110,7 @@ async def import_zotero(request: web.Request, *, body: ZoteroRequest) -> ImportR
     return await _imported(request, read)
 
 
-async def _imported(request: web.Request, read) -> ImportReport:  # type: ignore[no-untyped-def]
+async def _imported(request: web.Request, read) -> ImportReport:
     report = await _changing(
         request, lambda: UserLibrary(_data(request)).add(read.entries, skipped=read.skipped)
     )
@@ -147,7 +147,7 @@ async def pick(request: web.Request, *, query: PickQuery) -> PickList:
         signals = interest.read_signals(data)
         return {e.id for e in signals.library} | {s.id for s in signals.stars} | set(signals.dismissed)
 
-    def latest():  # type: ignore[no-untyped-def]
+    def latest():
         return [p for day in library.store.days()[-query.days :] for p in library.store.day(day)]
 
     seen = await _changing(request, known)

@@ -18,7 +18,7 @@ from .library import LibraryEntry, UserLibrary
 from .rules import Dismissal, RadarBook
 from .signals import Star, StarBook
 
-FORMAT = "signals/1"
+FORMAT: Literal["signals/1"] = "signals/1"
 
 
 class ExportedModel(BaseModel):

@@ -176,7 +176,7 @@ def load(data_dir: Path) -> tuple[InterestModel | None, ModelState | None]:
         return None, None
 
 
-def stored_lookup(store) -> Lookup:  # type: ignore[no-untyped-def]
+def stored_lookup(store) -> Lookup:
     """Lookup through a PaperStore: by id (arXiv or DOI), else by DOI (an arXiv paper that has one)."""
 
     def lookup(paper_id: str, doi: str | None) -> Paper | None:
@@ -187,7 +187,7 @@ def stored_lookup(store) -> Lookup:  # type: ignore[no-untyped-def]
     return lookup
 
 
-def recent_papers(store, limit: int = MAX_BACKGROUND) -> list[Paper]:  # type: ignore[no-untyped-def]
+def recent_papers(store, limit: int = MAX_BACKGROUND) -> list[Paper]:
     """The latest days' papers, newest day first, up to `limit`."""
     papers: list[Paper] = []
     for day in reversed(store.days()):
@@ -197,7 +197,7 @@ def recent_papers(store, limit: int = MAX_BACKGROUND) -> list[Paper]:  # type: i
     return papers[:limit]
 
 
-def up_to_date(data_dir: Path, store) -> InterestModel | None:  # type: ignore[no-untyped-def]
+def up_to_date(data_dir: Path, store) -> InterestModel | None:
     """The model for the signals as they are now: the saved one, or one trained now (a command line that
     ranks while no service keeps the model fresh)."""
     signals = read_signals(data_dir)

@@ -80,7 +80,7 @@ def ranked_cards(
         for paper, interest in zip(ordered, learned_interest(model, ordered, vectors), strict=True)
     ]
     relevances = [relevance(s, li) for s, li in zip(sightings, learned, strict=True)]
-    positions = range(len(ordered))
+    positions: Sequence[int] = range(len(ordered))
     if only_radar:
         positions = [p for p in positions if on_radar(sightings[p], learned[p])]
     return [

@@ -110,7 +110,7 @@ class StarBook:
 
         return self._update(drop_all)
 
-    def _update(self, change):  # type: ignore[no-untyped-def]
+    def _update(self, change):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return update_json(self.path, change, default=lambda: {"stars": []})

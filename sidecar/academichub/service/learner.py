@@ -110,8 +110,8 @@ class InterestLearner:
         store = self.library.store
         return interest.training_set(signals, interest.stored_lookup(store), interest.recent_papers(store))
 
-    def _files(self) -> tuple:
-        marks = []
+    def _files(self) -> tuple[tuple[int, int, int] | None, ...]:
+        marks: list[tuple[int, int, int] | None] = []
         for name in (LIBRARY_FILE, STARS_FILE, RADAR_FILE):
             try:
                 stat = (self.data_dir / name).stat()

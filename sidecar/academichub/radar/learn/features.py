@@ -50,7 +50,7 @@ def terms(paper: PaperText) -> list[str]:
 
 
 _HASHER = HashingVectorizer(
-    analyzer=terms,  # type: ignore[arg-type]  # a callable analyzer gets the documents as given
+    analyzer=terms,  # a callable analyzer gets the documents as given
     n_features=N_FEATURES,
     alternate_sign=False,
     norm=None,

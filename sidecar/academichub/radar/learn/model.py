@@ -218,7 +218,7 @@ class InterestModel:
 
     def _combine(self, views: tuple[np.ndarray, ...]) -> np.ndarray:
         parts = zip(views[:3], self.stats, VIEW_WEIGHTS, strict=False)
-        return sum(w * (v - m) / s for v, (m, s), w in parts)  # type: ignore[return-value]
+        return sum(w * (v - m) / s for v, (m, s), w in parts)
 
     def _calibrate(self, raw: np.ndarray) -> np.ndarray:
         """The share of background papers below, interpolated between percentiles 1 and 99; beyond them

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from ...files import locked, update_json
-from ...ingest.sources.ids import arxiv_id_from, normalise_doi
+from ...ids import arxiv_id_from, normalise_doi
 
 FILE = "library.json"
 
@@ -196,7 +196,7 @@ class UserLibrary:
             ) from None
         return _parse(self.path, document)
 
-    def _update(self, change):  # type: ignore[no-untyped-def]
+    def _update(self, change):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return update_json(self.path, change, default=lambda: {"entries": []})

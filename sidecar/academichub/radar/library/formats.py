@@ -20,13 +20,15 @@ from typing import Any
 import bibtexparser
 import rispy
 
+from ...ids import ARXIV_ID
+from ...ingest import tex
 from .entries import LibraryEntry, new_entry
 
 # bibtexparser logs each block it cannot parse; the import reports them as skipped instead.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 logging.getLogger("bibtexparser").propagate = False
 
-_ARXIV_MENTION = re.compile(r"arxiv[:\s]*(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
+_ARXIV_MENTION = re.compile(rf"arxiv[:\s]*({ARXIV_ID})", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 FORMATS = ("bibtex", "ris", "csl-json")
 
@@ -180,48 +182,23 @@ def _text(value: object) -> str:
 
 
 # TeX's accents and special letters, as BibTeX exports spell names (Schr{\"o}dinger, Erd\H{o}s, \L{}ukasz).
-_COMBINING = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
-    "r": "\u030a",
-    "d": "\u0323",
-}
-_LETTERS = {
-    "ss": "ß",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "aa": "å",
-    "AA": "Å",
-    "o": "ø",
-    "O": "Ø",
-    "l": "ł",
-    "L": "Ł",
-    "i": "ı",
-    "j": "ȷ",
-}
+# (the table itself is ingest/tex.py)
 _ACCENT = re.compile(
-    r"""\{?\\(?:(?P<mark>['"`^~=.])\s*|(?P<word>[uvHckrd])(?:\s+|(?=\{)))\{?(?P<letter>\\?[A-Za-z])\}?\}?"""
-    r"""|\{?\\(?P<named>ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)\b(?:\{\}|\s)?\}?"""
+    r"\{?\\(?:(?P<mark>["
+    + tex.SYMBOL_ACCENTS
+    + r"])\s*|(?P<word>["
+    + tex.LETTER_ACCENTS
+    + r"])(?:\s+|(?=\{)))"
+    r"\{?(?P<letter>\\?[A-Za-z])\}?\}?"
+    r"|\{?\\(?P<named>" + tex.LETTER_NAMES + r")\b(?:\{\}|\s)?\}?"
 )
 
 
 def _accented(m: re.Match[str]) -> str:
     if m["named"]:
-        return _LETTERS[m["named"]]
+        return tex.LETTERS[m["named"]]
     letter = m["letter"].lstrip("\\")
-    return unicodedata.normalize("NFC", letter + _COMBINING[m["mark"] or m["word"]])
+    return unicodedata.normalize("NFC", letter + tex.ACCENTS[m["mark"] or m["word"]])
 
 
 def _tex_text(text: str) -> str:
