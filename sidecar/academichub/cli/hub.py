@@ -13,11 +13,13 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..briefing.model import Briefing, BriefingEvent, Language
-from ..models import Card, SourceHealth
-from ..paths import Paths
-from ..radar import Dismissal, RadarRule
+if TYPE_CHECKING:  # the command line starts without loading the radar or the briefing
+    from ..briefing.model import Briefing, BriefingEvent, Language
+    from ..models import Card, SourceHealth
+    from ..paths import Paths
+    from ..radar import Dismissal, RadarRule
 
 
 class HubError(Exception):
@@ -72,7 +74,7 @@ class RadarState:
 
 
 OnProgress = Callable[[FetchProgress], None]
-OnBriefingEvent = Callable[[BriefingEvent], None]
+OnBriefingEvent = Callable[["BriefingEvent"], None]
 
 
 class Hub(abc.ABC):
