@@ -34,7 +34,7 @@ def steps(busy_port: int, scratch: Path) -> list[Step]:
         Step(("status",), 0, 0),
         Step(("status", "--json"), 0, 0),
         Step(("cards",), 0, 0, same_output=True),
-        Step(("cards", "--json", "--source", "Nature"), 0, 0),
+        Step(("cards", "--json", "--source", "Nature"), 0, 0, same_output=True),
         Step(("cards", "--day", "2001-01-01"), 0, 0, same_output=True),
         Step(("cards", "--day", "yesterday"), 2, 2),
         Step(("cards", "--radar"), 0, 0, same_output=True),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from . import options
@@ -11,6 +13,9 @@ from .fetch import fetch_into
 from .hub import HubError
 from .options import complain, data_dir_option, say
 
+if TYPE_CHECKING:
+    from ..briefing.model import Language
+
 
 @click.command("daily")
 @click.option("--offline", is_flag=True, help="use the recorded day of feeds that ships with AcademicHub")
@@ -18,7 +23,7 @@ from .options import complain, data_dir_option, say
 @click.option("--lang", type=LANGUAGE, default="en", show_default=True, help="the briefing's language")
 @data_dir_option
 @click.pass_context
-def daily(ctx: click.Context, offline: bool, skip_brief: bool, lang: str) -> int:
+def daily(ctx: click.Context, offline: bool, skip_brief: bool, lang: Language) -> int:
     """Fetch, brief the day, print its cards."""
     from ..paths import seed_day_dir
 
@@ -27,7 +32,7 @@ def daily(ctx: click.Context, offline: bool, skip_brief: bool, lang: str) -> int
     say(outcome.summary, err=True)
     if not skip_brief:
         try:
-            show_briefing(hub, None, lang, as_json=False, fresh=False)  # type: ignore[arg-type]
+            show_briefing(hub, None, lang, as_json=False, fresh=False)
             say()
         except HubError as exc:  # no briefing today: the cards still come
             complain(str(exc))

@@ -115,6 +115,6 @@ def dismiss(ctx: click.Context, paper_id: str, undo: bool) -> int:
         say(f"{key} is back on the radar" if undone else f"{key} was not dismissed")
         return 0 if undone else 1
     dismissal = hub.dismiss(paper_id)
-    undo = f"academichub radar dismiss --undo {dismissal.id}"
-    say(f"dismissed {dismissal.id}: it stays out of the radar (undo: {undo})")
+    undo_with = f"academichub radar dismiss --undo {dismissal.id}"
+    say(f"dismissed {dismissal.id}: it stays out of the radar (undo: {undo_with})")
     return 0
