@@ -69,8 +69,23 @@ def steps(busy_port: int, scratch: Path) -> list[Step]:
     ]
 
 
+# Then radar.json is damaged (a hand edit gone wrong): the cards still show, with a word about it, and
+# whatever needs the radar says where the file is and what to do.
+AFTER_DAMAGE = [
+    Step(("cards",), 0, 0, same_output=True),
+    Step(("cards", "--radar"), 1, 1),
+    Step(("radar", "list"), 1, 1),
+    Step(("radar", "add", "x", "--terms", "qubit"), 1, 1),
+]
+
+
 def run_all(data_dir: Path, all_steps: list[Step], capsys: pytest.CaptureFixture[str]) -> list[Run]:
-    return [run(capsys, "--data-dir", str(data_dir), *step.argv) for step in all_steps]
+    ran = []
+    for step in all_steps:
+        if step is AFTER_DAMAGE[0]:
+            (data_dir / "radar.json").write_text("{")
+        ran.append(run(capsys, "--data-dir", str(data_dir), *step.argv))
+    return ran
 
 
 def test_every_command_behaves_the_same_with_the_service_stopped_or_running(
@@ -82,7 +97,7 @@ def test_every_command_behaves_the_same_with_the_service_stopped_or_running(
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        plan = steps(busy.getsockname()[1], tmp_path)
+        plan = steps(busy.getsockname()[1], tmp_path) + AFTER_DAMAGE
         down = run_all(down_dir, plan, capsys)
         with serving(up_dir):
             up = run_all(up_dir, plan, capsys)
@@ -103,6 +118,10 @@ def test_every_command_behaves_the_same_with_the_service_stopped_or_running(
                 f"{' '.join(step.argv)}: prints\n{stopped.out}\nwithout the service, but\n{running.out}"
             )
     assert not wrong, "\n".join(wrong)
+    for ran in down[-len(AFTER_DAMAGE) :] + up[-len(AFTER_DAMAGE) :]:
+        assert "radar.json is not a valid JSON document" in ran.err
+    # The running service answered (and its status says so).
+    assert "The service runs at http://127.0.0.1:" in up[plan.index(Step(("status",), 0, 0))].out
     # The one refusal: recorded feeds go into the store directly, and the service holds it.
     refused = up[plan.index(next(s for s in plan if s.argv[:2] == ("fetch", "--from-dir")))]
     assert refused.err.startswith("academichub: the service on http://127.0.0.1:")

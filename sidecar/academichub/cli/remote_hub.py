@@ -66,10 +66,18 @@ class RemoteHub(Hub):
         with _answers():
             shown, cards = self.client.cards(day, source, radar_only)
             if not radar_only:
-                return DayCards(shown, cards, bool(cards))
+                return DayCards(shown, cards, bool(cards), radar_problem=self._radar_problem())
             # An empty radar view of a day that has papers says so, as it does without the service.
             has_papers = bool(cards) or self.client.day_total(shown, source) > 0
             return DayCards(shown, cards, has_papers, weights=self.client.rule_weights())
+
+    def _radar_problem(self) -> str | None:
+        """Why the radar cannot be read (the service then serves the cards without it), if it cannot."""
+        try:
+            self.client.get("/radar/rules")
+        except ServiceRefused as exc:
+            return exc.detail if exc.error == "radar_file_broken" else None
+        return None
 
     def status(self) -> HubStatus:
         report = self._ask(self.client.status)
