@@ -57,6 +57,8 @@ def steps(busy_port: int, scratch: Path) -> list[Step]:
         Step(("brief", "--day", "2001-01-01"), 1, 1),
         Step(("brief", "--lang", "fr"), 2, 2),
         Step(("brief", "--json"), 0, 0),
+        Step(("models", "--json"), 0, 0, same_output=True),
+        Step(("models", "--use", "99"), 2, 2),
         Step(("daily", "--no-brief"), 0, 0),
         Step(("daily", "--offline", "--no-brief"), 0, 1),
         Step(("daily",), 0, 0),

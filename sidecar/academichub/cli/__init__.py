@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import click
 
 from .. import __version__
-from .briefing import brief
+from .briefing import brief, models
 from .cards import cards
 from .daily import daily
 from .fetch import fetch, status
@@ -39,6 +39,7 @@ for command in (
     daily,
     sources,
     brief,
+    models,
     status,
     serve,
     token,

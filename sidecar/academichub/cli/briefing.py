@@ -1,4 +1,5 @@
-"""`academichub brief`: the day's briefing, written by the configured model; its progress on stderr."""
+"""`academichub brief`: the day's briefing, written by the configured model, its progress on stderr; and
+`academichub models`: what can write it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 
 from . import options
 from .hub import Hub
-from .options import DAY, complain, data_dir_option, say
+from .options import DAY, complain, data_dir_option, print_json, say
 
 if TYPE_CHECKING:
     from ..briefing.model import BriefingEvent, Language
@@ -47,3 +48,29 @@ LANGUAGE = click.Choice(["en", "zh"])
 def brief(ctx: click.Context, day: dt.date | None, lang: Language, as_json: bool, fresh: bool) -> int:
     """The day's briefing, written on this machine (by the service's model while it runs)."""
     return show_briefing(options.hub(ctx), day, lang, as_json, fresh)
+
+
+@click.command("models")
+@click.option("--use", type=int, metavar="N", help="write the briefing with model N of the list")
+@click.option("--json", "as_json", is_flag=True, help="print JSON for scripts")
+@data_dir_option
+@click.pass_context
+def models(ctx: click.Context, use: int | None, as_json: bool) -> int:
+    """The models that can write the briefing."""
+    from ..config import load_config
+    from ..llm.discovery import discover, format_choices, use_choice
+
+    paths = options.paths(ctx)
+    choices = discover(load_config(paths.config_file).model)
+    if use is not None:
+        if not 1 <= use <= len(choices):
+            say(f"error: no model {use}; `academichub models` lists 1 to {len(choices)}", err=True)
+            return 2
+        chosen = choices[use - 1]
+        use_choice(paths.config_file, chosen)
+        say(f"The briefing will be written with {chosen.name} ({chosen.runtime}).")
+    elif as_json:
+        print_json(choices)
+    else:
+        say(format_choices(choices))
+    return 0
