@@ -5,7 +5,6 @@ they open the files; either way each source done is told on stderr and the summa
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from cli_bench import FEEDS, run, serving
 
 from academichub.paths import Paths
 from academichub.service.client import ServiceClient
+from academichub.service.runtime import load_or_create_token
 
 
 def academichub(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -84,29 +84,14 @@ def test_a_service_that_died_without_cleaning_up_is_not_asked(
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    state = Paths.under(seeded).state
-    state.mkdir(parents=True, exist_ok=True)
-    (state / "service.json").write_text(json.dumps({"port": 9, "pid": int(gone.stdout)}))
+    load_or_create_token(Paths.under(seeded))
+    runtime = {"port": _free_port(), "pid": int(gone.stdout)}
+    (Paths.under(seeded).state / "service.json").write_text(json.dumps(runtime))
     status = run(capsys, "--data-dir", str(seeded), "status")
     assert status.code == 0 and status.out.startswith("71 papers stored")
 
 
-def test_a_service_that_does_not_answer_is_named_in_the_error(
-    seeded: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    state = Paths.under(seeded).state
-    state.mkdir(parents=True, exist_ok=True)
-    # A live process (this one) that does not listen where the file says.
-    (state / "service.json").write_text(json.dumps({"port": _free_port(), "pid": os.getpid()}))
-    status = run(capsys, "--data-dir", str(seeded), "status")
-    assert status.code == 1 and status.out == ""
-    assert status.err.startswith("academichub: no answer from http://127.0.0.1:")
-    assert "is the service still running?" in status.err
-
-
 def _token(data_dir: Path) -> str:
-    from academichub.service.process import load_or_create_token
-
     return load_or_create_token(Paths.under(data_dir))
 
 

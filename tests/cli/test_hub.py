@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +14,12 @@ from academichub.cli.hub import open_hub
 from academichub.cli.local_hub import LocalHub
 from academichub.cli.remote_hub import RemoteHub
 from academichub.paths import Paths
+from academichub.service.runtime import load_or_create_token
 
 
-def runtime_file(data_dir: Path, pid: int, port: int = 47123) -> None:
-    state = Paths.under(data_dir).state
-    state.mkdir(parents=True, exist_ok=True)
-    (state / "service.json").write_text(json.dumps({"port": port, "pid": pid}))
+def runtime_file(data_dir: Path, pid: int, port: int) -> None:
+    load_or_create_token(Paths.under(data_dir))
+    (Paths.under(data_dir).state / "service.json").write_text(json.dumps({"port": port, "pid": pid}))
 
 
 def test_without_a_service_the_commands_open_the_files(tmp_path: Path) -> None:
@@ -26,17 +27,26 @@ def test_without_a_service_the_commands_open_the_files(tmp_path: Path) -> None:
 
 
 def test_while_a_service_runs_the_commands_ask_it(tmp_path: Path) -> None:
-    runtime_file(tmp_path, os.getpid())  # a live process, as the running service is
-    hub = open_hub(Paths.under(tmp_path))
+    with socket.socket() as listening:  # a live process (this one) listening where the file says
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        runtime_file(tmp_path, os.getpid(), port)
+        hub = open_hub(Paths.under(tmp_path))
     assert isinstance(hub, RemoteHub)
-    assert hub.client.base == "http://127.0.0.1:47123/api/v1"
+    assert hub.client.base == f"http://127.0.0.1:{port}/api/v1"
+
+
+def test_a_live_process_that_does_not_listen_where_the_file_says_is_not_asked(tmp_path: Path) -> None:
+    runtime_file(tmp_path, os.getpid(), free_port())  # a pid reused after a crash, say
+    assert isinstance(open_hub(Paths.under(tmp_path)), LocalHub)
 
 
 def test_a_runtime_file_left_by_a_dead_service_is_ignored(tmp_path: Path) -> None:
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    runtime_file(tmp_path, int(ended.stdout))
+    runtime_file(tmp_path, int(ended.stdout), free_port())
     assert isinstance(open_hub(Paths.under(tmp_path)), LocalHub)
 
 
@@ -45,3 +55,9 @@ def test_a_damaged_runtime_file_is_no_service(tmp_path: Path) -> None:
     state.mkdir(parents=True)
     (state / "service.json").write_text("{")
     assert isinstance(open_hub(Paths.under(tmp_path)), LocalHub)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

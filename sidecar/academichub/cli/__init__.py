@@ -1,12 +1,13 @@
 """The `academichub` command, on click: one module per topic, each command printing what a Hub answers.
 
 A Hub (hub.py) is the files themselves, or the running service that owns them, so every command behaves the
-same whether or not the service runs. `main` turns every failure a user can cause into one line on stderr
-and an exit status; no command shows a traceback for it.
+same whether or not the service runs. `main` turns every failure into one line on stderr and an exit
+status; no command shows a traceback.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import click
@@ -15,9 +16,9 @@ from .. import __version__
 from .briefing import brief, models
 from .cards import cards
 from .daily import daily
+from .failures import failure
 from .fetch import fetch, status
-from .hub import HubError, message
-from .options import complain, data_dir_option
+from .options import Session, complain, data_dir_option
 from .radar import radar
 from .service import demo, install_native_host, serve, token, uninstall_native_host
 from .sources import sources
@@ -52,13 +53,18 @@ for command in (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; its exit status. A usage error exits with status 2, as the shell's tools do."""
-    from ..config import ConfigError
-    from ..store.paper_store import StoreError
-
-    args = list(argv) if argv is not None else None
+    """Run one command; its exit status. A usage error exits with status 2, as the shell's tools do; any
+    other failure is one line on stderr and status 1."""
+    # The user's papers, radar, settings, token and log are theirs alone: files 0600, directories 0700.
+    os.umask(0o077)
+    session = Session()
     try:
-        code = cli.main(args=args, prog_name="academichub", standalone_mode=False)
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="academichub",
+            standalone_mode=False,
+            obj=session,
+        )
     except click.UsageError as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
@@ -67,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.Abort:  # Ctrl-C
         return 130
-    except (HubError, ConfigError, StoreError, OSError) as exc:
-        complain(message(exc))
+    except Exception as exc:  # no command shows a user a traceback: one line saying what failed
+        complain(failure(exc, session.paths))
         return 1
     return code if isinstance(code, int) else 0
 

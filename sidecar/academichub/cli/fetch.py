@@ -49,10 +49,14 @@ def status(ctx: click.Context, as_json: bool) -> int:
                 "papers": report.papers,
                 "latest_day": report.latest_day.isoformat() if report.latest_day else None,
                 "sources": [h.model_dump(mode="json") for h in report.sources],
+                "offline_since": report.offline_since.isoformat() if report.offline_since else None,
             }
         )
         return 0
     say(f"{report.papers} papers stored; latest day {report.latest_day or 'none'}")
+    if report.offline_since:
+        since = report.offline_since.astimezone()
+        say(f"offline since {since:%H:%M}, showing the last day; refreshing once the network is back")
     for h in report.sources:
         when = h.last_success.isoformat(timespec="minutes") if h.last_success else "never"
         say(f"  {h.key:36} {h.state.value:8} {h.item_count:5} items  last ok {when}  {h.reason}")

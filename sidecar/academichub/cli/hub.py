@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +64,7 @@ class HubStatus:
     sources: list[SourceHealth]
     service: str | None = None  # where the running service listens; None when none runs
     refreshing: FetchProgress | None = None  # a refresh under way in the service
+    offline_since: dt.datetime | None = None  # the service found the network gone: it shows the last day
 
 
 @dataclass(frozen=True)
@@ -118,25 +118,15 @@ class Hub(abc.ABC):
     ) -> Briefing: ...
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: it exists
-    return True
-
-
 def open_hub(paths: Paths) -> Hub:
-    """The service's hub while one runs on this data dir, else the files' own."""
-    from ..service.process import read_runtime
+    """The service's hub while one runs on this data dir (and answers), else the files' own."""
+    from ..service.runtime import find_running
 
-    runtime = read_runtime(paths)
-    if runtime is not None and _alive(runtime.pid):
+    running = find_running(paths)
+    if running is not None:
         from .remote_hub import RemoteHub
 
-        return RemoteHub.for_runtime(paths, runtime)
+        return RemoteHub.for_service(running)
     from .local_hub import LocalHub
 
     return LocalHub(paths)

@@ -42,7 +42,7 @@ class LocalHub(Hub):
         from ..radar.view import radar_cards
         from ..store.cards import matches_source, number_cards, order_papers
 
-        with self._store() as store:
+        with self._store(read_only=True) as store:
             day = day or store.latest_day()
             papers = store.day(day) if day else []
         if source:
@@ -61,9 +61,11 @@ class LocalHub(Hub):
     def status(self) -> HubStatus:
         from ..ingest.health import HealthBook
 
-        with self._store() as store:
+        with self._store(read_only=True) as store:
             total, latest = store.count(), store.latest_day()
-        return HubStatus(papers=total, latest_day=latest, sources=HealthBook(self.paths.state).all())
+        # Read only where a fetch has written it: a read-only data dir is read as it is.
+        recorded = (self.paths.state / "health.json").exists()
+        return HubStatus(total, latest, HealthBook(self.paths.state).all() if recorded else [])
 
     # ---- fetching ----
 
@@ -134,9 +136,11 @@ class LocalHub(Hub):
 
     # ---- opening the files ----
 
-    def _store(self) -> PaperStore:
+    def _store(self, *, read_only: bool = False) -> PaperStore:
+        """The store; `read_only` for a command that only reads: under a shared lock, so readers run side by
+        side, and a data dir the user cannot write is read as it is."""
         try:
-            return PaperStore(self.paths.papers)
+            return PaperStore(self.paths.papers, read_only=read_only)
         except StoreError as exc:
             raise HubError(str(exc)) from None
 

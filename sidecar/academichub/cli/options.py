@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,12 +19,22 @@ from .hub import Hub, open_hub
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_DATA_DIR = "academichub.data_dir"
+
+@dataclass
+class Session:
+    """One command line's choices, shared by every level of it (root, group, command) and by `main`."""
+
+    data_dir: Path | None = None  # the last --data-dir given, wherever it stood
+    hub: Hub | None = None
+
+    @property
+    def paths(self) -> Paths:
+        return Paths.under(self.data_dir) if self.data_dir else Paths.for_user()
 
 
 def _remember_data_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
-    if value is not None:  # the one given last, at any level, counts
-        ctx.find_root().meta[_DATA_DIR] = value
+    if value is not None:
+        ctx.ensure_object(Session).data_dir = value
 
 
 def data_dir_option(command: F) -> F:
@@ -40,20 +51,19 @@ def data_dir_option(command: F) -> F:
 
 
 def data_dir(ctx: click.Context) -> Path | None:
-    return ctx.find_root().meta.get(_DATA_DIR)
+    return ctx.ensure_object(Session).data_dir
 
 
 def paths(ctx: click.Context) -> Paths:
-    chosen = data_dir(ctx)
-    return Paths.under(chosen) if chosen else Paths.for_user()
+    return ctx.ensure_object(Session).paths
 
 
 def hub(ctx: click.Context) -> Hub:
     """The service's hub while it runs on the data dir, else the files' own (opened once per command)."""
-    root = ctx.find_root()
-    if "academichub.hub" not in root.meta:
-        root.meta["academichub.hub"] = open_hub(paths(ctx))
-    return root.meta["academichub.hub"]
+    session = ctx.ensure_object(Session)
+    if session.hub is None:
+        session.hub = open_hub(session.paths)
+    return session.hub
 
 
 class Day(click.ParamType):

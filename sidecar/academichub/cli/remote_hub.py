@@ -13,10 +13,9 @@ from typing import TypeVar
 from ..api.models import RefreshProgress, SourceStatus
 from ..briefing.model import Briefing, Language
 from ..models import HealthState
-from ..paths import Paths
 from ..radar import Dismissal, RadarRule, RuleList
 from ..service.client import ServiceClient, ServiceRefused, ServiceUnreachable
-from ..service.process import Runtime, load_or_create_token
+from ..service.runtime import RunningService
 from .hub import (
     DayCards,
     FetchOutcome,
@@ -48,13 +47,13 @@ def _progress(progress: RefreshProgress) -> FetchProgress:
 
 
 class RemoteHub(Hub):
-    def __init__(self, client: ServiceClient, runtime: Runtime):
+    def __init__(self, client: ServiceClient, service: RunningService):
         self.client = client
-        self.runtime = runtime
+        self.service = service
 
     @classmethod
-    def for_runtime(cls, paths: Paths, runtime: Runtime) -> RemoteHub:
-        return cls(ServiceClient(runtime.port, load_or_create_token(paths)), runtime)
+    def for_service(cls, service: RunningService) -> RemoteHub:
+        return cls(ServiceClient(service.port, service.token), service)
 
     def _ask(self, question: Callable[[], T]) -> T:
         with _answers():
@@ -86,8 +85,9 @@ class RemoteHub(Hub):
             papers=report.papers,
             latest_day=report.latest_day,
             sources=[s.health for s in report.sources],
-            service=f"{self.runtime.url} (pid {self.runtime.pid})",
+            service=f"{self.service.url} (pid {self.service.pid})",
             refreshing=_progress(refresh) if refresh.state == "running" else None,
+            offline_since=refresh.offline_since,
         )
 
     # ---- fetching ----
@@ -115,7 +115,7 @@ class RemoteHub(Hub):
 
     def ingest(self, directory: Path) -> FetchOutcome:
         raise HubError(
-            f"the service on {self.runtime.url} (pid {self.runtime.pid}) holds the store: stop it to ingest "
+            f"the service on {self.service.url} (pid {self.service.pid}) holds the store: stop it to ingest "
             "recorded feeds, or let it fetch your sources with `academichub fetch`"
         )
 

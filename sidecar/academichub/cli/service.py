@@ -15,14 +15,14 @@ from .hub import HubError
 from .options import data_dir_option, say
 
 if TYPE_CHECKING:
-    from ..service.process import Runtime
+    from ..service.runtime import Runtime
 
 BROWSERS = click.Choice(["chrome", "chromium", "firefox", "brave", "edge", "all"])
 
 
 def _serve(run: Coroutine[Any, Any, None]) -> None:
     """Run the service until Ctrl-C or SIGTERM; why it cannot start is a HubError."""
-    from ..service.process import ServiceError
+    from ..service.runtime import ServiceError
 
     try:
         asyncio.run(run)
@@ -36,7 +36,7 @@ def _serve(run: Coroutine[Any, Any, None]) -> None:
 @click.pass_context
 def serve(ctx: click.Context, port: int | None) -> int:
     """Run the local API for the browser extension."""
-    from ..service.process import serve as serve_api
+    from ..service.serve import serve as serve_api
 
     def ready(runtime: Runtime, token: str) -> None:
         say(f"AcademicHub serving {runtime.url} (pid {runtime.pid}); stop with Ctrl-C")
@@ -50,7 +50,7 @@ def serve(ctx: click.Context, port: int | None) -> int:
 @click.pass_context
 def token(ctx: click.Context) -> int:
     """Print the API token (created on first run)."""
-    from ..service.process import load_or_create_token
+    from ..service.runtime import load_or_create_token
 
     say(load_or_create_token(options.paths(ctx)))
     return 0
@@ -65,8 +65,9 @@ def demo(ctx: click.Context, port: int | None) -> int:
     import shutil
     import tempfile
 
-    from ..service.process import OfflineFetcher, ServiceError, prepare_demo
-    from ..service.process import serve as serve_api
+    from ..service.demo import OfflineFetcher, prepare_demo
+    from ..service.runtime import ServiceError
+    from ..service.serve import serve as serve_api
 
     chosen = options.data_dir(ctx)
     data_dir = chosen or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
@@ -117,7 +118,7 @@ def install_native_host(ctx: click.Context, browser: str, directory: Path | None
             written = [install_into(directory, only, data_dir=chosen)]
         else:
             written = install(chosen_browsers(browser), data_dir=chosen)
-    except (InstallError, OSError) as exc:
+    except InstallError as exc:
         raise HubError(str(exc)) from None
     for files in written:
         say(f"{files.browser:9} {files.manifest}")
@@ -135,7 +136,7 @@ def uninstall_native_host(browser: str, directory: Path | None) -> int:
 
     try:
         removed = uninstall_from(directory) if directory else uninstall(chosen_browsers(browser))
-    except (InstallError, OSError) as exc:
+    except InstallError as exc:
         raise HubError(str(exc)) from None
     for path in removed:
         say(f"removed {path}")
