@@ -18,6 +18,7 @@ from .cards import cards
 from .daily import daily
 from .failures import failure
 from .fetch import fetch, status
+from .library import library, reset, star, unstar
 from .options import Session, complain, data_dir_option
 from .radar import radar
 from .service import demo, install_native_host, serve, token, uninstall_native_host
@@ -48,8 +49,12 @@ for command in (
     install_native_host,
     uninstall_native_host,
     radar,
+    library,
+    star,
+    unstar,
 ):
     cli.add_command(command)
+radar.add_command(reset)  # radar reset: forget what the radar learnt
 
 
 def main(argv: Sequence[str] | None = None) -> int:

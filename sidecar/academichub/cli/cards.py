@@ -44,10 +44,17 @@ def show_cards(hub: Hub, day: dt.date | None, source: str | None, as_json: bool,
 )
 @click.option("--json", "as_json", is_flag=True, help="print JSON for scripts")
 @click.option("--radar", "radar_only", is_flag=True, help="only radar matches, best first, each with why")
+@click.option("--rank", is_flag=True, help="best first by the rules and what the radar learnt, each with why")
 @data_dir_option
 @click.pass_context
 def cards(
-    ctx: click.Context, day: dt.date | None, source: str | None, as_json: bool, radar_only: bool
+    ctx: click.Context, day: dt.date | None, source: str | None, as_json: bool, radar_only: bool, rank: bool
 ) -> int:
     """Print a day's papers as numbered cards."""
+    if radar_only or rank:  # ranked by the rules and what the radar learnt
+        from .library import run_signal_command
+
+        return run_signal_command(
+            ctx, "ranked_day", day=day, source=source, json=as_json, radar=radar_only, rank=rank
+        )
     return show_cards(options.hub(ctx), day, source, as_json, radar_only)
