@@ -10,7 +10,7 @@ from ..paths import Paths
 from ..store.paper_store import PaperStore
 from .fetcher import Fetcher
 from .health import HealthBook
-from .refresh import RefreshReport, ingest_directory, refresh
+from .refresh import Progress, RefreshReport, ingest_directory, refresh
 from .sources.catalogue import find_source, source_for_url
 
 
@@ -28,8 +28,9 @@ def ingest_recordings(paths: Paths, directory: Path) -> RefreshReport:
         return ingest_directory(directory, store)
 
 
-async def fetch_configured(paths: Paths) -> RefreshReport:
+async def fetch_configured(paths: Paths, progress: Progress | None = None) -> RefreshReport:
+    """Refresh every configured source; `progress` hears of each source as it is done (see refresh)."""
     sources = configured_sources(paths)
     with PaperStore(paths.papers) as store:
         async with Fetcher() as fetcher:
-            return await refresh(sources, store, HealthBook(paths.state), fetcher)
+            return await refresh(sources, store, HealthBook(paths.state), fetcher, progress=progress)
