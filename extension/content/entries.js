@@ -4,9 +4,11 @@
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
 
-  // "/abs/2606.13016", "https://arxiv.org/abs/2606.13016v2", "/abs/hep-th/9901001" -> bare id.
-  const ABS_ID = /\/abs\/((?:[a-z-]+(?:\.[A-Za-z]{2})?\/\d{7})|(?:\d{4}\.\d{4,5}))(?:v\d+)?(?:[?#/]|$)/;
-  const BARE_ID = /^((?:[a-z-]+(?:\.[A-Za-z]{2})?\/\d{7})|(?:\d{4}\.\d{4,5}))(?:v\d+)?$/;
+  // "/abs/2606.13016", "https://arxiv.org/abs/2606.13016v2", "/abs/hep-th/9901001" -> bare id. The id's forms
+  // are the sidecar's own (extension/shared/contract.json, through protocol.js).
+  const ID = globalThis.AcademicHubProtocol.CONTRACT.arxiv.id;
+  const ABS_ID = new RegExp(`/abs/(${ID})(?:v\\d+)?(?:[?#/]|$)`);
+  const BARE_ID = new RegExp(`^(${ID})(?:v\\d+)?$`);
   const arxivIdFromHref = (href) => (href ? (ABS_ID.exec(href)?.[1] ?? null) : null);
   const bareArxivId = (text) => (text ? (BARE_ID.exec(text.trim())?.[1] ?? null) : null);
 
