@@ -32,7 +32,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from academichub.api import LISTENING, create_app
+from academichub.api.app import LISTENING, create_app
 from academichub.briefing import assemble
 from academichub.briefing.day import day_cards
 from academichub.briefing.model import BriefingEvent

@@ -15,7 +15,7 @@ from aiohttp import web
 # The shared local feed server lives one level up (tests/feed_server.py).
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from academichub.api import LISTENING, create_app
+from academichub.api.app import LISTENING, create_app
 from academichub.api.context import LIBRARY, REFRESHER
 from academichub.ingest.fetcher import Fetcher
 from academichub.paths import Paths

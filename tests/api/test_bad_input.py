@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from served import Sidecar
 
-from academichub.api import route_table
+from academichub.api.app import route_table
 from academichub.api.models import ErrorBody
 from academichub.config import load_config
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from academichub.api import contract, route_table
+from academichub.api import contract
+from academichub.api.app import route_table
 from academichub.ids import ARXIV_CATEGORY, is_arxiv_category
 from academichub.ingest.sources.catalogue import CATALOGUE
 from academichub.models import SourceKind

@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 from served import TOKEN, Sidecar
 
-from academichub.api import route_table
+from academichub.api.app import route_table
 from academichub.api.models import ErrorBody
 
 ENDPOINTS = sorted(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from .. import __version__
-from ..api import LISTENING, create_app
+from ..api.app import LISTENING, create_app
 from ..api.context import REFRESHER, SCHEDULE, SHELF
 from ..config import Config, ConfigError, load_config
 from ..ingest.fetcher import Fetcher
