@@ -20,10 +20,9 @@ import pytest
 
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config
 from academichub.paths import Paths, seed_day_dir
+from running import end, serve
 
 SIDECAR = Path(__file__).parents[1] / "sidecar"
-sys.path.insert(0, str(Path(__file__).parent / "service"))
-from running import end, serve  # noqa: E402
 
 READING = {
     "cards": ["cards"],

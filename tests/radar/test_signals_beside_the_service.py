@@ -7,15 +7,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from academichub.cli import main
-from academichub.config import Config, RefreshSettings, save_config
-from academichub.paths import Paths, seed_day_dir
+from academichub.paths import seed_day_dir
+from running import end, offline_config, serve
 
 QUANTUM_BIB = str(Path(__file__).parents[1] / "fixtures" / "library" / "quantum.bib")
 
@@ -29,19 +26,9 @@ def run(data_dir: Path, *argv: str) -> tuple[int, str]:
 
 def test_signals_from_the_command_line_reach_the_running_service(tmp_path: Path) -> None:
     assert run(tmp_path, "fetch", "--from-dir", str(seed_day_dir()))[0] == 0
-    save_config(
-        Paths.under(tmp_path).config_file,
-        Config(sources=[], refresh=RefreshSettings(on_start=False, scheduled=False)),
-    )
-    service = subprocess.Popen(
-        [sys.executable, "-m", "academichub.cli", "--data-dir", str(tmp_path), "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    offline_config(tmp_path)
+    service, _ = serve(tmp_path)
     try:
-        assert service.stdout is not None
-        assert re.search(r"127\.0\.0\.1:\d+/api/v1/", service.stdout.readline())
         code, starred = run(tmp_path, "star", "2606.90026")
         assert code == 0 and "‘OBCache" in starred  # the title came from the service's store
         assert run(tmp_path, "library", "import", QUANTUM_BIB)[0] == 0
@@ -52,8 +39,7 @@ def test_signals_from_the_command_line_reach_the_running_service(tmp_path: Path)
                 break
             time.sleep(0.1)
     finally:
-        service.terminate()
-        service.wait(timeout=30)
+        end(service)
     assert len(cards) == 71
     assert cards[0]["learned"]["like"]
     assert [c["relevance"] for c in cards] == sorted((c["relevance"] for c in cards), reverse=True)
