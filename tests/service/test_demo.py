@@ -8,10 +8,10 @@ import signal
 from pathlib import Path
 
 import aiohttp
-from running import command
 
 from academichub.paths import Paths
 from academichub.store.paper_store import PaperStore
+from running import command
 
 
 def test_demo_serves_the_seed_day_until_ctrl_c(tmp_path: Path) -> None:

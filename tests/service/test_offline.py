@@ -12,7 +12,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from running import command, end, offline_config, serve
 
 from academichub.config import RefreshSettings
 from academichub.ingest.fetcher import Fetcher
@@ -22,6 +21,7 @@ from academichub.service.library import Library
 from academichub.service.refresher import Refresher
 from academichub.service.scheduler import Scheduler
 from feed_server import SEED_DAY, FeedServer, recorded
+from running import command, end, offline_config, serve
 
 NOWHERE = ["http://feeds.academichub-test.invalid/a.xml", "http://journal.academichub-test.invalid/b.xml"]
 

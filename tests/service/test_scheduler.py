@@ -9,7 +9,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from running import offline_config
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.ingest.arxiv_calendar import ARXIV_TZ
@@ -26,6 +25,7 @@ from academichub.service.scheduler import (
 )
 from academichub.service.serve import serve
 from feed_server import SEED_DAY, FeedServer, recorded, slow
+from running import offline_config
 
 ET = ARXIV_TZ
 SETTINGS = RefreshSettings()  # 30 minutes after the announcement, then again at 6 hours

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from running import command, end, offline_config, serve
 
 from academichub.config import Config, LogSettings
 from academichub.models import Paper
@@ -21,6 +20,7 @@ from academichub.service.library import Library
 from academichub.service.runtime import Runtime, read_runtime
 from academichub.service.serve import setup_logging
 from academichub.store.paper_store import PaperStore
+from running import command, end, offline_config, serve
 
 
 @pytest.fixture

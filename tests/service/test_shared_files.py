@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from running import SIDECAR, command, end, offline_config, serve
 
 from academichub.config import load_config
 from academichub.paths import Paths
+from running import SIDECAR, command, end, offline_config, serve
 
 CLI_WRITERS = 12
 API_WRITERS = 30

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from running import end, offline_config, serve
 
 from academichub.paths import Paths
 from feed_server import SEED_DAY, FeedServer, recorded, status
+from running import end, offline_config, serve
 
 
 @pytest.fixture

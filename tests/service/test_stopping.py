@@ -16,13 +16,13 @@ from xml.sax.saxutils import escape
 
 import aiohttp
 import pytest
-from running import command, end, offline_config, serve
 
 from academichub.config import RefreshSettings
 from academichub.paths import Paths, seed_day_dir
 from academichub.service.runtime import read_runtime
 from academichub.store.paper_store import PaperStore
 from feed_server import SEED_DAY, FeedServer, body, recorded, slow
+from running import command, end, offline_config, serve
 
 STOP_WITHIN = 5.0
 UNREACHABLE = "http://academichub-test.invalid/feed.xml"  # RFC 6761: never resolves
