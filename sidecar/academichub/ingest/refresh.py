@@ -341,13 +341,15 @@ async def refresh(
     try:
         if papers:
             report.ingest = await asyncio.to_thread(store.add, papers)
-            await asyncio.to_thread(remember_representations, store, papers)
     except Exception as exc:  # disk full, permissions: say so, and keep every source's old validators
         log.exception("saving %d papers", len(papers))
         report.error = f"could not save {len(papers)} papers: {exc}"
         for h in harvests:
             if h.papers:
                 h.health = after_failure(h.previous, error=report.error, now=now)
+    else:
+        if papers:  # once they are saved: a representation that fails is no failed save
+            await asyncio.to_thread(remember_representations, store, papers)
     try:
         await asyncio.to_thread(health.save, [h.health for h in harvests])
     except (
@@ -403,9 +405,11 @@ def ingest_directory(path: Path, store: PaperStore) -> RefreshReport:
     try:
         if papers:
             report.ingest = store.add(papers)
-            remember_representations(store, papers)
     except Exception as exc:
         log.exception("saving %d papers", len(papers))
         report.error = f"could not save {len(papers)} papers: {exc}"
+    else:
+        if papers:
+            remember_representations(store, papers)
     report.finished = dt.datetime.now(dt.UTC)
     return report
