@@ -148,6 +148,6 @@ def remember_stored(store_dir: Path, papers: Iterable[StoredPaper]) -> int:
     paper is first scored."""
     try:
         return PaperVectors(Path(store_dir).parent).remember(paper_text(p) for p in papers)
-    except Exception:  # a full disk, a damaged cache, a missing library: the papers are safe either way
-        log.exception("could not keep the papers' representations")
+    except Exception as exc:  # a full disk, a damaged cache, a missing library: the papers are safe anyway
+        log.warning("could not keep the papers' representations: %s", exc)  # one line, never a traceback
         return 0
