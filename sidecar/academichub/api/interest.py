@@ -158,7 +158,6 @@ async def pick(request: web.Request, *, query: PickQuery) -> PickList:
 
 async def learned_state(request: web.Request) -> LearnedState:
     learner = learner_of(request)
-    model = await learner.current()
     data = _data(request)
 
     def counts() -> tuple[int, int, int]:
@@ -169,6 +168,9 @@ async def learned_state(request: web.Request) -> LearnedState:
         library, stars, dismissals = await asyncio.to_thread(counts)
     except ValueError as exc:
         raise ApiError(409, "signal_file_broken", str(exc)) from None
+    # The model, its state and whether a training runs, read together after the last await: a load or a
+    # training that ends meanwhile must not show as "not trained and not training".
+    model = await learner.current()
     state = learner.state if model is not None else None
     return LearnedState(
         library=library,
