@@ -43,6 +43,10 @@ function fill(form, values) {
   }
 }
 
+function enable(form, on) {
+  for (const input of form.elements) input.disabled = !on;
+}
+
 function read(form) {
   const values = {};
   for (const input of form.elements) {
@@ -57,6 +61,8 @@ function read(form) {
 export function settingsSection() {
   const forms = { model: $("#model-form"), refresh: $("#schedule-form") };
   const messages = { model: $("#model-message"), refresh: $("#schedule-message") };
+  // Closed until the saved settings are shown: a value typed before they arrive would be overwritten.
+  for (const form of Object.values(forms)) enable(form, false);
 
   async function load() {
     const reply = await P.api("GET", SETTINGS);
@@ -65,7 +71,6 @@ export function settingsSection() {
       for (const [part, form] of Object.entries(forms)) {
         if (missing) {
           say(messages[part], t("settingsUnavailable"), true);
-          for (const input of form.elements) input.disabled = true;
         } else {
           sayFailure(messages[part], reply);
         }
@@ -75,6 +80,7 @@ export function settingsSection() {
     fill(forms.model, reply.data.model ?? {});
     fill(forms.refresh, reply.data.refresh ?? {});
     await offerModels(forms.model);
+    for (const form of Object.values(forms)) enable(form, true);
   }
 
   for (const [part, form] of Object.entries(forms)) {
