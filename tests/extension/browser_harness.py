@@ -117,16 +117,22 @@ def wait_for(predicate: Any, timeout: float = 20.0, what: str = "condition") -> 
 
 
 def start_sidecar(data_dir: Path) -> subprocess.Popen[bytes]:
-    """`academichub serve` on the data dir, run by the test itself (not through native messaging)."""
+    """`academichub serve` on the data dir, run by the test itself (not through native messaging).
+
+    The extension's next call starts a stopped sidecar too: when its sidecar wins the instance lock, ours
+    leaves at once ("already running") and the extension's is the one that listens."""
     process = subprocess.Popen(
         [sys.executable, "-m", "academichub.cli", "--data-dir", str(data_dir), "serve"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(
-        lambda: (sidecar_runtime(data_dir) or {}).get("pid") == process.pid, what="the sidecar to listen"
-    )
+
+    def listening() -> bool:
+        pid = (sidecar_runtime(data_dir) or {}).get("pid")
+        return pid == process.pid or (process.poll() is not None and pid is not None and alive(pid))
+
+    wait_for(listening, timeout=60, what="the sidecar to listen")  # a loaded machine starts Python slowly
     return process
 
 
