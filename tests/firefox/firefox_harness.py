@@ -30,6 +30,7 @@ from typing import Any
 with warnings.catch_warnings():  # what marionette_driver imports still uses telnetlib and distro's old API
     warnings.simplefilter("ignore", DeprecationWarning)
     from marionette_driver.addons import Addons
+    from marionette_driver.errors import TimeoutException
     from marionette_driver.marionette import Marionette
     from marionette_driver.wait import Wait
 
@@ -206,10 +207,26 @@ class FirefoxExtension:
         m.switch_to_window(m.window_handles[0])
 
     def until(self, script: str, timeout: float = 20.0, what: str = "") -> Any:
-        """Waits until `script` (a function body run in the current tab) returns something truthy."""
+        """Waits until `script` (a function body run in the current tab) returns something truthy.
+
+        Return plain values, not elements: the overlay may redraw an element between the script's return
+        and its serialisation, which Marionette reports as a stale element."""
         return Wait(self.marionette, timeout=timeout, interval=0.05).until(
             lambda m: m.execute_script(script), message=what or script
         )
+
+    def settles_at(self, script: str, expected: Any, timeout: float = 20.0) -> Any:
+        """What `script` returns once it returns `expected` (or when `timeout` ends): the overlay's first
+        marks come from the page's matcher and may be redrawn once the sidecar answers."""
+        seen: list[Any] = [None]
+
+        def settled(m: Any) -> bool:
+            seen[0] = m.execute_script(script)
+            return bool(seen[0] == expected)
+
+        with contextlib.suppress(TimeoutException):
+            Wait(self.marionette, timeout=timeout, interval=0.05).until(settled)
+        return seen[0]
 
     def evaluate(self, script: str, *args: Any) -> Any:
         return self.marionette.execute_script(script, script_args=list(args))

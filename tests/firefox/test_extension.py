@@ -88,7 +88,7 @@ def test_the_overlay_marks_the_radar_matches_on_an_arxiv_listing(
     firefox: FirefoxExtension, arxiv: ArxivStandIn
 ) -> None:
     firefox.open_tab(arxiv.url(LISTING_PATH))
-    firefox.until("return document.getElementById('academichub-panel')", what="the overlay's panel")
+    firefox.until("return !!document.getElementById('academichub-panel')", what="the overlay's panel")
     found = firefox.evaluate(
         """const found = {};
            for (const marker of document.querySelectorAll('.academichub-entry')) {
@@ -112,13 +112,13 @@ def test_the_overlay_marks_the_paper_on_its_abstract_page(
     firefox: FirefoxExtension, arxiv: ArxivStandIn
 ) -> None:
     firefox.open_tab(arxiv.url(ABSTRACT_PATH))
-    firefox.until("return document.querySelector('#abs > .academichub-entry')", what="the overlay's mark")
-    assert firefox.evaluate(
-        """const marker = document.querySelector('#abs > .academichub-entry');
-           return [marker.querySelector('.academichub-badge').textContent,
-                   [...document.querySelectorAll('h1.title mark')].map(m => m.textContent),
-                   [...document.querySelectorAll('blockquote.abstract mark')].map(m => m.textContent)];"""
-    ) == ["diffusion policies", ["Diffusion Policies"], ["diffusion policies"] * 2]
+    firefox.until("return !!document.querySelector('#abs > .academichub-entry')", what="the overlay's mark")
+    marks = """const marker = document.querySelector('#abs > .academichub-entry');
+               return [marker?.querySelector('.academichub-badge')?.textContent,
+                       [...document.querySelectorAll('h1.title mark')].map(m => m.textContent),
+                       [...document.querySelectorAll('blockquote.abstract mark')].map(m => m.textContent)];"""
+    expected = ["diffusion policies", ["Diffusion Policies"], ["diffusion policies"] * 2]
+    assert firefox.settles_at(marks, expected) == expected
     firefox.close_tab()
 
 
@@ -131,7 +131,7 @@ def test_without_a_native_host_the_popup_says_how_to_install_it_and_recovers_onc
     try:
         firefox.open_page(POPUP)
         notice = "document.querySelector(\"[data-notice='host-missing']\")"
-        firefox.until(f"return {notice}", what="the notice that the host is missing")
+        firefox.until(f"return !!{notice}", what="the notice that the host is missing")
         assert firefox.evaluate(f"return {notice}.querySelector('code').textContent") == (
             "academichub install-native-host"
         )
