@@ -152,7 +152,8 @@ async def one_load(page: Page, url: str = URL) -> dict[str, float]:
                     read: number('readMs'), match: number('matchMs'), mark: number('markMs'),
                     matches: number('matches'), stored: number('stored'), asked: number('asked'),
                     replaced: number('replaced'),
-                    marks: document.querySelectorAll('mark.academichub-hit').length,
+                    marks: document.querySelectorAll('mark.academichub-hit').length
+                        + (globalThis.CSS?.highlights?.get('academichub-hit')?.size ?? 0),
                     entries: document.querySelectorAll('dl#articles > dt').length};
         }"""
     )

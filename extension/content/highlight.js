@@ -1,9 +1,15 @@
 // Reading an entry's text and highlighting the radar's spans in it, without harming the page.
 //
 // The text sent to the radar is the concatenation of the element's own text nodes, so the spans the
-// sidecar returns are offsets into those very nodes: highlighting splits the nodes at the span's ends and
-// moves the middle into a <mark>. No markup is ever parsed (no innerHTML), and nothing inside MathJax's
-// output, or inside TeX that MathJax has yet to typeset, is touched: splitting `$a<b$` would break it.
+// sidecar returns are offsets into those very nodes. Where the browser has the CSS Custom Highlight API,
+// each span's piece of a text node becomes a StaticRange in one registered Highlight, painted by
+// overlay.css's ::highlight(academichub-hit): the page's DOM is not changed at all, so nothing is laid out
+// again. Static ranges, not live ones: the browser updates every live range on every change anywhere in the
+// document, which made each element added to or removed from a marked listing cost a quarter of a
+// millisecond; a static range stays where it was put, and the overlay paints an entry again when the page
+// changes its text (MathJax typesetting, overlay.js). Elsewhere (Firefox before 140) the nodes are split at
+// the span's ends and the middle moved into a <mark>. No markup is ever parsed (no innerHTML), and nothing inside MathJax's output, or inside TeX that
+// MathJax has yet to typeset, is touched: splitting `$a<b$` would break it.
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
 
@@ -67,6 +73,21 @@
     return merged;
   }
 
+  // The name of our Highlight in CSS.highlights (overlay.css styles ::highlight(academichub-hit)).
+  const HIGHLIGHT = "academichub-hit";
+  // How highlights are drawn: "ranges" where the browser has the Highlight API, else "marks". Tests set it.
+  overlay.paint = typeof Highlight === "function" && globalThis.CSS?.highlights ? "ranges" : "marks";
+
+  // Our one Highlight, registered on first use (again if the page cleared the registry).
+  let painted = null;
+  function highlightSet() {
+    if (!painted || CSS.highlights.get(HIGHLIGHT) !== painted) {
+      painted = CSS.highlights.get(HIGHLIGHT) ?? new Highlight();
+      CSS.highlights.set(HIGHLIGHT, painted);
+    }
+    return painted;
+  }
+
   function wrap(node, title) {
     const mark = document.createElement("mark");
     mark.className = "academichub academichub-hit";
@@ -76,26 +97,52 @@
     return mark;
   }
 
-  // Highlights `spans` ([start, end) offsets into readText(element).text). Returns the marks made.
-  function highlight(reading, spans, title) {
-    const marks = [];
+  // [node, from, to] of each text node's piece of each span, left to right; white space alone is left out.
+  function pieces(reading, spans) {
+    const out = [];
     const { text, nodes } = reading;
-    // Right to left: splitting a node keeps the earlier text in the same node, so the offsets of the
-    // spans still to do stay valid.
-    for (const [start, end] of cleanSpans(spans, text).reverse()) {
-      for (let i = nodes.length - 1; i >= 0; i -= 1) {
+    let first = 0;
+    for (const [start, end] of cleanSpans(spans, text)) {
+      while (first < nodes.length && nodes[first].start + nodes[first].node.data.length <= start) first += 1;
+      for (let i = first; i < nodes.length && nodes[i].start < end; i += 1) {
         const { node, start: at } = nodes[i];
-        if (at >= end) continue;
-        if (at + node.data.length <= start) break;
         const from = Math.max(0, start - at);
         const to = Math.min(node.data.length, end - at);
-        if (from >= to) continue;
-        if (to < node.data.length) node.splitText(to);
-        const middle = from > 0 ? node.splitText(from) : node;
-        if (middle.data.trim()) marks.push(wrap(middle, title));
+        if (from < to && node.data.slice(from, to).trim()) out.push([node, from, to]);
       }
     }
+    return out;
+  }
+
+  // Highlights `spans` ([start, end) offsets into readText(element).text). Returns what was drawn (ranges
+  // or marks), for unhighlight. `title` (the rules) goes on each mark; ranges have no element to carry it.
+  function highlight(reading, spans, title) {
+    const found = pieces(reading, spans);
+    if (overlay.paint === "ranges") {
+      const set = highlightSet();
+      return found.map(([node, from, to]) => {
+        const range = new StaticRange({ startContainer: node, startOffset: from, endContainer: node, endOffset: to });
+        set.add(range);
+        return range;
+      });
+    }
+    // Right to left: splitting a node keeps the earlier text in the same node, so the offsets of the
+    // pieces still to do stay valid.
+    const marks = [];
+    for (let k = found.length - 1; k >= 0; k -= 1) {
+      const [node, from, to] = found[k];
+      if (to < node.data.length) node.splitText(to);
+      marks.push(wrap(from > 0 ? node.splitText(from) : node, title));
+    }
     return marks.reverse();
+  }
+
+  // Takes highlights away again, the page's text nodes back where they were.
+  function unhighlight(drawn) {
+    for (const item of drawn) {
+      if (!(item instanceof Node)) painted?.delete(item);
+      else if (item.parentNode) item.replaceWith(...item.childNodes);
+    }
   }
 
   // The element's text now, and how the spans found in `sent` (the text read earlier and sent to the radar)
@@ -142,6 +189,7 @@
 
   overlay.readText = readText;
   overlay.highlight = highlight;
+  overlay.unhighlight = unhighlight;
   overlay.rebase = rebase;
   overlay.echoSpans = echoSpans;
 })();

@@ -1,8 +1,10 @@
 // Drawing the radar's verdicts: on each matched entry a marker and a badge naming the rule(s) (and "in your
 // library" for papers the store holds), the matched words highlighted in title, abstract and author names,
-// and a small panel counting the matches with a link to each. Only elements are added and the page's own
-// text nodes moved into <mark>s (highlight.js); text is set with textContent. Marks can be taken away
-// again, leaving the page's text as it was, for the sidecar's answer to replace them.
+// and a small panel counting the matches with a link to each. Only elements are added; the words are
+// painted as ranges of the page's own text, or where the browser cannot, its text nodes moved into <mark>s
+// (highlight.js). The badge's title names the rules and the highlighted words: hovering it (or a screen
+// reader's description of it) says what a mark on a word would. Text is set with textContent. Marks can be
+// taken away again, leaving the page's text as it was, for the sidecar's answer to replace them.
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
 
@@ -24,7 +26,7 @@
 
   // One line per look (tag, rules, known), cloned for each entry: a page has few looks and many entries.
   const looks = new Map();
-  function entryLine(item, verdict) {
+  function entryLine(item, verdict, words) {
     const { rules } = verdict;
     const tag = item.entry.marker.parent.tagName === "DT" ? "span" : "div";
     const look = `${tag}\u0000${verdict.known}\u0000${rules.join("\u0000")}`;
@@ -33,12 +35,16 @@
       model = document.createElement(tag);
       model.className = "academichub academichub-entry";
       model.append(span("academichub-marker", "◆", { "aria-hidden": "true" }));
-      model.append(span("academichub-badge", rules.join(" · "), { title: t("overlayBadgeTitle", [rules.join(", ")]) }));
+      model.append(span("academichub-badge", rules.join(" · ")));
       if (verdict.known) model.append(span("academichub-known", t("overlayKnown")));
       looks.set(look, model);
     }
     const line = model.cloneNode(true);
     line.id = `academichub-entry-${item.position + 1}`;
+    const title = t("overlayBadgeTitle", [rules.join(", ")]);
+    // The words differ in every entry: the message is looked up once, with a stand-in where they go.
+    const listed = words.length ? t("overlayBadgeWords", ["\u0001"]).replace("\u0001", () => words.join(", ")) : "";
+    line.children[1].title = listed ? `${title} · ${listed}` : title;
     item.entry.marker.parent.insertBefore(line, item.entry.marker.before);
     return line;
   }
@@ -52,17 +58,34 @@
     return overlay.highlight(reading, map(spans), label);
   }
 
+  // The words the spans cover in `text`, each once, in the order met.
+  function wordsOf(words, text, spans) {
+    for (const [start, end] of spans) {
+      const word = text.slice(start, end).trim().replace(/\s+/g, " ");
+      if (word && !words.includes(word)) words.push(word);
+    }
+  }
+
   // Marks one entry; returns what to take away to unmark it.
   function markEntry(item, verdict, skip, fresh = false) {
+    const { marks, words } = highlightEntry(item, verdict, skip, fresh);
+    return { line: entryLine(item, verdict, words), marks };
+  }
+
+  // Highlights the verdict's words in the entry: {marks (what was drawn), words (their texts, each once)}.
+  function highlightEntry(item, verdict, skip, fresh) {
     const { spans } = verdict;
     const label = verdict.rules.join(", ");
     const marks = [];
+    const words = [];
     marks.push(...highlightPart(item.title, item.entry.title, spans.title, label, skip, fresh));
+    wordsOf(words, item.paper.title, spans.title);
     if (item.echo && spans.abstract.length) {
       const echoSpans = overlay.echoSpans(item.abstract, item.echo, spans.abstract);
       marks.push(...highlightPart(item.echo, item.entry.abstractEcho, echoSpans, label, skip, fresh));
     }
     marks.push(...highlightPart(item.abstract, item.entry.abstract, spans.abstract, label, skip, fresh));
+    wordsOf(words, item.paper.abstract, spans.abstract);
     for (const [index, authorSpans] of spans.authors) {
       const link = item.authorLinks[index];
       if (!link) continue;
@@ -70,16 +93,28 @@
       const reading = overlay.readText(link);
       const lead = reading.text.length - reading.text.trimStart().length;
       marks.push(...overlay.highlight(reading, authorSpans.map(([start, end]) => [start + lead, end + lead]), label));
+      wordsOf(words, item.paper.authors[index] ?? "", authorSpans);
     }
-    return { line: entryLine(item, verdict), marks };
+    return { marks, words };
   }
 
   // Takes an entry's marker and highlights away, the page's text nodes back where they were.
   function unmarkEntry(drawn) {
     drawn.line.remove();
-    for (const mark of drawn.marks) {
-      if (mark.parentNode) mark.replaceWith(...mark.childNodes);
-    }
+    overlay.unhighlight(drawn.marks);
+  }
+
+  // The entry's words highlighted again on its text as it is now (the page changed it: MathJax typeset a
+  // formula in it); `drawn` ({verdict, line, marks}) is updated.
+  function repaintEntry(item, drawn, skip) {
+    overlay.unhighlight(drawn.marks);
+    drawn.marks = highlightEntry(item, drawn.verdict, skip, false).marks;
+  }
+
+  // The elements whose text an entry's highlights lie in: a change inside one may move its words.
+  function partsOf(item) {
+    const { title, abstract, abstractEcho } = item.entry;
+    return [title, abstract, abstractEcho, ...item.authorLinks].filter(Boolean);
   }
 
   // The panel, drawn anew: `listed` is [{item, verdict}] in page order; `stats` go on it as data-*
@@ -132,5 +167,5 @@
     return aside;
   }
 
-  Object.assign(overlay, { markEntry, unmarkEntry, drawPanel });
+  Object.assign(overlay, { markEntry, unmarkEntry, repaintEntry, partsOf, drawPanel });
 })();

@@ -7,9 +7,10 @@
 // the radar's stored answer, the others are sent to the radar, top of the page first; where its verdict
 // differs from the page's (a rule changed meanwhile, a paper is in the library), it replaces the marks.
 //
-// It never harms the page: it only adds elements and moves the page's own text nodes into <mark>s, sets
-// text with textContent, and when the sidecar is not running it shows nothing and throws nothing; it
-// tries again a few times, and on the next visit to the tab, so it works as soon as the sidecar is up.
+// It never harms the page: it only adds elements and paints ranges of the page's text (or, where the
+// browser cannot, moves its text nodes into <mark>s), sets text with textContent, and when the sidecar is
+// not running it shows nothing and throws nothing; it tries again a few times, and on the next visit to
+// the tab, so it works as soon as the sidecar is up.
 (() => {
   const overlay = globalThis.AcademicHubOverlay;
   const { features, ask } = overlay;
@@ -20,8 +21,9 @@
 
   // One page's radar: its entries, what is drawn for each, and its dealings with the sidecar.
   class Session {
-    constructor(page) {
+    constructor(page, signal) {
       this.page = page;
+      this.signal = signal;
       this.items = []; // the entries, read once the page is parsed
       this.drawn = new Map(); // item -> {verdict, line, marks}
       this.asking = null; // {radar, stored}: answers asked for while the page loads
@@ -31,6 +33,8 @@
       this.busy = false;
       this.failures = 0;
       this.timer = null;
+      this.watching = null; // the MutationObserver that repaints entries whose text the page changes
+      this.parts = null; // element holding highlighted text -> its item, made on the first change
     }
 
     ask() {
@@ -74,6 +78,7 @@
         };
         this.panel();
         this.marked = true;
+        this.watch();
       } finally {
         this.busy = false;
       }
@@ -138,6 +143,33 @@
       this.panel();
     }
 
+    // Highlights painted as ranges stay where they were put: when the page changes an entry's text
+    // (MathJax typesets a formula in it), the entry's words are painted again on its text as it is now.
+    watch() {
+      if (overlay.paint !== "ranges" || this.watching) return;
+      this.watching = new MutationObserver((records) => this.changed(records));
+      this.watching.observe(document.body, { childList: true, characterData: true, subtree: true });
+      this.signal.addEventListener("abort", () => this.watching.disconnect(), { once: true });
+    }
+
+    changed(records) {
+      this.parts ??= new Map(this.items.flatMap((item) => overlay.partsOf(item).map((part) => [part, item])));
+      const touched = new Set();
+      for (const { target } of records) {
+        for (let node = target; node && node !== document.body; node = node.parentNode) {
+          const item = this.parts.get(node);
+          if (item) {
+            touched.add(item);
+            break;
+          }
+        }
+      }
+      for (const item of touched) {
+        const drawn = this.drawn.get(item);
+        if (drawn) overlay.repaintEntry(item, drawn, this.page.skip);
+      }
+    }
+
     panel() {
       const listed = [...this.drawn]
         .map(([item, { verdict }]) => ({ item, verdict }))
@@ -165,7 +197,7 @@
   features.add("radar", {
     include: overlay.pages,
     async init(signal, page) {
-      const session = new Session(page);
+      const session = new Session(page, signal);
       session.ask();
       features.whenShownAgain(signal, () => session.again());
       await features.afterReady(signal);

@@ -1,5 +1,7 @@
 """extension/content/highlight.js on its own, in the real browser: which text an entry is read as, how the
-radar's spans become <mark>s (and which they never become), and how spans follow MathJax's typesetting."""
+radar's spans become highlights (and which they never become), both as the CSS Custom Highlight API's ranges,
+which leave the page's DOM as it was, and as <mark>s where a browser lacks that API, and how spans follow
+MathJax's typesetting."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from browser_harness import ROOT, ExtensionBrowser
 from playwright.async_api import Page
+
+from highlights import HIGHLIGHTED
 
 HIGHLIGHT_JS = ROOT / "extension" / "content" / "highlight.js"
 
@@ -23,23 +27,31 @@ async def page(extension: ExtensionBrowser) -> AsyncIterator[Page]:
     await page.close()
 
 
-async def run(page: Page, html: str, script: str) -> dict:
-    """Puts `html` in a fresh #box, runs `script` (with `box` and `O` = AcademicHubOverlay), returns its
-    result plus the box's marks and text after it."""
+PAINTS = ["ranges", "marks"]  # the Highlight API's ranges, and the <mark>s of browsers without it
+
+
+async def run(page: Page, html: str, script: str, paint: str = "ranges") -> dict:
+    """Puts `html` in a fresh #box, runs `script` (with `box` and `O` = AcademicHubOverlay) highlighting
+    with `paint`, returns its result plus the box's highlighted words, text and markup after it."""
     return await page.evaluate(
-        """([html, script]) => {
+        """([html, script, paint]) => {
+            const highlighted = """
+        + HIGHLIGHTED
+        + """;
             document.body.replaceChildren();
+            CSS.highlights.clear();
             const box = document.createElement('div');
             box.id = 'box';
             box.innerHTML = html;  // the test's own markup, not feed text
             document.body.append(box);
             const before = box.textContent;
+            const htmlBefore = box.innerHTML;
+            globalThis.AcademicHubOverlay.paint = paint;
             const result = new Function('box', 'O', script)(box, globalThis.AcademicHubOverlay);
-            return {result, before, after: box.textContent,
-                    marks: [...box.querySelectorAll('mark.academichub-hit')].map(m => m.textContent),
-                    html: box.innerHTML};
+            return {result, before, after: box.textContent, marks: highlighted(box),
+                    htmlBefore, html: box.innerHTML};
         }""",
-        [html, script],
+        [html, script, paint],
     )
 
 
@@ -91,15 +103,32 @@ async def test_an_entry_is_read_as_its_own_text_without_labels_or_typeset_math(
         "across-a-line-break",
     ],
 )
-async def test_spans_become_marks_and_the_text_stays_the_same(
-    page: Page, html: str, spans: list, marks: list[str]
+@pytest.mark.parametrize("paint", PAINTS)
+async def test_spans_become_highlights_and_the_text_stays_the_same(
+    page: Page, html: str, spans: list, marks: list[str], paint: str
 ) -> None:
-    out = await run(page, html, f"return O.highlight(O.readText(box), {spans}, 'rule').length;")
+    out = await run(page, html, f"return O.highlight(O.readText(box), {spans}, 'rule').length;", paint)
     assert out["marks"] == marks
     assert out["after"] == out["before"]  # only elements added; every character where it was
+    if paint == "ranges":
+        assert out["html"] == out["htmlBefore"]  # not even an element: the page's DOM as it was
 
 
-async def test_spans_follow_mathjax_typesetting_between_reading_and_marking(page: Page) -> None:
+@pytest.mark.parametrize("paint", PAINTS)
+async def test_highlights_taken_away_leave_the_page_as_it_was(page: Page, paint: str) -> None:
+    html = "<span class='search-hit'>Diffusion</span> Policies for a graph"
+    out = await run(
+        page,
+        html,
+        "O.unhighlight(O.highlight(O.readText(box), [[0, 18], [25, 30]], 'rule'));",
+        paint,
+    )
+    assert out["marks"] == []
+    assert out["html"] == out["htmlBefore"]
+
+
+@pytest.mark.parametrize("paint", PAINTS)
+async def test_spans_follow_mathjax_typesetting_between_reading_and_marking(page: Page, paint: str) -> None:
     out = await run(
         page,
         "<span class='descriptor'>Title:</span>\nPortable $O(1)$ Autoregressive Caching\n",
@@ -116,12 +145,14 @@ async def test_spans_follow_mathjax_typesetting_between_reading_and_marking(page
            box.insertBefore(output, rest);
            const {reading, map} = O.rebase(sent, box);
            O.highlight(reading, map([[caching, caching + 7], [10, 11]]), 'rule');""",
+        paint,
     )
     assert out["marks"] == ["Caching"]
     assert '<span class="MathJax">O(1)</span>' in out["html"]
 
 
-async def test_spans_are_dropped_when_the_page_rewrote_the_entry(page: Page) -> None:
+@pytest.mark.parametrize("paint", PAINTS)
+async def test_spans_are_dropped_when_the_page_rewrote_the_entry(page: Page, paint: str) -> None:
     out = await run(
         page,
         "Graph neural networks",
@@ -129,11 +160,15 @@ async def test_spans_are_dropped_when_the_page_rewrote_the_entry(page: Page) -> 
            box.firstChild.data = 'Neural graph networks';
            const {reading, map} = O.rebase(sent, box);
            return O.highlight(reading, map([[0, 5]]), 'rule').length;""",
+        paint,
     )
     assert out["result"] == 0 and out["marks"] == []
 
 
-async def test_a_shortened_abstract_gets_the_full_abstracts_marks_up_to_where_it_ends(page: Page) -> None:
+@pytest.mark.parametrize("paint", PAINTS)
+async def test_a_shortened_abstract_gets_the_full_abstracts_marks_up_to_where_it_ends(
+    page: Page, paint: str
+) -> None:
     out = await run(
         page,
         "<span id='short'>\n  We study diffusion policies for legged robots&hellip;\n"
@@ -147,5 +182,6 @@ async def test_a_shortened_abstract_gets_the_full_abstracts_marks_up_to_where_it
            const robots = full.text.indexOf('robots on');
            const spans = O.echoSpans(full, short, [[at, at + 18], [late, late + 9], [robots, robots + 9]]);
            O.highlight(short, spans, 'rule');""",
+        paint,
     )
     assert out["marks"] == ["diffusion policies", "robots"]

@@ -14,6 +14,8 @@ import pytest
 from browser_harness import ROOT, ExtensionBrowser, LibraryDir, sidecar_api, use_host
 from playwright.async_api import BrowserContext, Page, Route, expect
 
+from highlights import HIGHLIGHTED, HIGHLIGHTED_IN
+
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 MATHJAX = ROOT / "node_modules" / "mathjax"
 LISTING = "https://arxiv.org/list/cs.AI/new"
@@ -114,10 +116,18 @@ async def overlay_done(page: Page) -> None:
     await page.wait_for_selector("#academichub-panel[data-confirmed-at]", state="attached", timeout=15_000)
 
 
+async def highlighted(page: Page, selector: str) -> list[list[str]]:
+    """For each element matching `selector`, in page order, the words highlighted in it."""
+    return await page.evaluate(HIGHLIGHTED_IN, selector)
+
+
 async def marks_of(page: Page, entry_selector: str, parts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
     """For each entry the overlay marked: its badge and, per part of the entry, the highlighted texts."""
     return await page.evaluate(
         """([entrySelector, parts]) => {
+            const highlighted = """
+        + HIGHLIGHTED
+        + """;
             const found = {};
             for (const marker of document.querySelectorAll('.academichub-entry')) {
                 const entry = marker.closest(entrySelector) ?? marker.parentElement;
@@ -130,8 +140,7 @@ async def marks_of(page: Page, entry_selector: str, parts: dict[str, str]) -> di
                                 known: Boolean(marker.querySelector('.academichub-known'))};
                 for (const [name, selector] of Object.entries(parts)) {
                     const part = scope.querySelector(selector);
-                    result[name] = [...(part?.querySelectorAll('mark.academichub-hit') ?? [])]
-                        .map(m => m.textContent);
+                    result[name] = part ? highlighted(part) : [];
                 }
                 found[id] = result;
             }
@@ -163,7 +172,7 @@ async def test_a_listing_page_marks_exactly_the_entries_the_radar_matches(
     # Every entry shows the text the sidecar stores: all were answered from there, none was sent.
     assert await panel.evaluate("p => [p.dataset.stored, p.dataset.asked]") == ["15", "0"]
     # "Title:" and the TeX are the page's: untouched.
-    assert await page.locator("div.list-title .descriptor mark").count() == 0
+    assert set(map(tuple, await highlighted(page, "div.list-title .descriptor"))) == {()}
     tex = await page.locator("dd p.mathjax").evaluate_all("ps => ps.map(p => p.textContent).join(' ')")
     assert "$K$-armed" in tex and "$K \\ge 2$" in tex
     await page.screenshot(path=artifacts / "overlay-listing.png")
@@ -255,17 +264,55 @@ async def test_mathjax_output_stays_intact_beside_the_highlights(
     await page.goto(LISTING)
     await overlay_done(page)
     await mathjax_typeset(page)
-    title = page.locator("div.list-title").filter(has=page.locator("mark", has_text="Caching"))
-    await expect(title.locator("mark.academichub-hit")).to_have_text(["Caching"])
+    # Typesetting split the text the words lie in ("Portable $O(1)$ Autoregressive Caching"): each word is
+    # highlighted where it is now, every entry as on the page without MathJax.
+    found = await marks_of(
+        page, "dt", {"title": "div.list-title", "abstract": "p.mathjax", "authors": "div.list-authors"}
+    )
+    assert found == {
+        arxiv_id: {"badge": badge, "known": True, "title": title, "abstract": abstract, "authors": authors}
+        for arxiv_id, (badge, title, abstract, authors) in LISTING_MARKS.items()
+    }
+    title = page.locator("div.list-title", has_text="Caching")
     tex = await title.locator("script[type='math/tex']").evaluate_all("ss => ss.map(s => s.textContent)")
     assert tex == ["O(1)"]
     await expect(title.locator(".MathJax")).to_have_count(1)
-    assert await title.locator(".MathJax mark").count() == 0
+    assert set(map(tuple, await highlighted(page, ".MathJax"))) == {()}
     typeset = await page.locator("p.mathjax script[type='math/tex']").evaluate_all(
         "ss => ss.map(s => s.textContent)"
     )
     assert "K" in typeset and "K \\ge 2" in typeset  # $K$ was typeset, not split by a highlight
     assert await page.locator(".MathJax mark, mark .MathJax, [class*='merror']").count() == 0
+    await page.close()
+
+
+async def test_words_stay_highlighted_where_they_are_when_the_page_typesets_a_marked_entry(
+    extension: ExtensionBrowser, radar: list[dict]
+) -> None:
+    page = await extension.context.new_page()
+    await page.goto(LISTING)
+    await overlay_done(page)
+    # As MathJax 2 does, once the page is marked: the text node "... Portable $O(1)$ Autoregressive
+    # Caching ..." is split at the formula, the TeX taken out, and the typeset output put in its place.
+    await page.evaluate(
+        """() => {
+            const title = [...document.querySelectorAll('div.list-title')]
+                .find(t => t.textContent.includes('$O(1)$'));
+            const node = [...title.childNodes]
+                .find(n => n.nodeType === Node.TEXT_NODE && n.data.includes('$O(1)$'));
+            const rest = node.splitText(node.data.indexOf('$O(1)$'));
+            rest.data = rest.data.slice('$O(1)$'.length);
+            const output = document.createElement('span');
+            output.className = 'MathJax';
+            output.textContent = 'O(1)';
+            title.insertBefore(output, rest);
+        }"""
+    )
+    found = await marks_of(page, "dt", {"title": "div.list-title"})
+    assert found["2603.09555"]["title"] == ["Caching"]
+    assert {arxiv_id: m["title"] for arxiv_id, m in found.items()} == {
+        arxiv_id: title for arxiv_id, (_, title, _, _) in LISTING_MARKS.items()
+    }
     await page.close()
 
 
@@ -278,8 +325,12 @@ async def test_an_abstract_page_marks_its_paper(extension: ExtensionBrowser, rad
     assert await marker.evaluate("m => m.nextElementSibling.matches('h1.title')")
     await expect(marker.locator(".academichub-badge")).to_have_text("diffusion policies")
     await expect(marker.locator(".academichub-known")).to_have_text("in your library")
-    await expect(page.locator("h1.title mark")).to_have_text(["Diffusion Policies"])
-    await expect(page.locator("blockquote.abstract mark")).to_have_text(["diffusion policies"] * 2)
+    assert await highlighted(page, "h1.title") == [["Diffusion Policies"]]
+    assert await highlighted(page, "blockquote.abstract") == [["diffusion policies"] * 2]
+    # The badge tells what a highlighted word does not: the rule, and the words it matched.
+    assert await marker.locator(".academichub-badge").get_attribute("title") == (
+        "AcademicHub radar: diffusion policies · highlighted: Diffusion Policies, diffusion policies"
+    )
     await expect(page.locator("h1.title .descriptor")).to_have_text("Title:")
     await page.close()
 
@@ -363,6 +414,7 @@ async def test_nothing_shows_while_the_sidecar_is_down_and_marks_come_once_it_is
         arxiv_id: (title, abstract) for arxiv_id, (_, title, abstract, _) in LISTING_MARKS.items()
     }
     assert await page.locator(".MathJax mark").count() == 0
+    assert set(map(tuple, await highlighted(page, ".MathJax"))) == {()}
     assert problems == []
     await use_host(browser, None)
     await page.close()

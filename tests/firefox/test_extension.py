@@ -23,6 +23,8 @@ from firefox_harness import (
     wait_for,
 )
 
+from highlights import HIGHLIGHTED
+
 pytestmark = pytest.mark.skipif(
     not Path(FIREFOX).exists(), reason=f"the Firefox tests need Debian's firefox-esr at {FIREFOX}"
 )
@@ -90,13 +92,15 @@ def test_the_overlay_marks_the_radar_matches_on_an_arxiv_listing(
     firefox.open_tab(arxiv.url(LISTING_PATH))
     firefox.until("return !!document.getElementById('academichub-panel')", what="the overlay's panel")
     found = firefox.evaluate(
-        """const found = {};
+        "const highlighted = "
+        + HIGHLIGHTED
+        + """;
+           const found = {};
            for (const marker of document.querySelectorAll('.academichub-entry')) {
                const dt = marker.closest('dt');
                const id = dt.querySelector("a[title='Abstract']").getAttribute('href').split('/abs/')[1];
                found[id] = [marker.querySelector('.academichub-badge')?.textContent ?? null,
-                            [...dt.nextElementSibling.querySelectorAll('div.list-title mark.academichub-hit')]
-                                .map(m => m.textContent)];
+                            highlighted(dt.nextElementSibling.querySelector('div.list-title'))];
            }
            return found;"""
     )
@@ -113,10 +117,15 @@ def test_the_overlay_marks_the_paper_on_its_abstract_page(
 ) -> None:
     firefox.open_tab(arxiv.url(ABSTRACT_PATH))
     firefox.until("return !!document.querySelector('#abs > .academichub-entry')", what="the overlay's mark")
-    marks = """const marker = document.querySelector('#abs > .academichub-entry');
-               return [marker?.querySelector('.academichub-badge')?.textContent,
-                       [...document.querySelectorAll('h1.title mark')].map(m => m.textContent),
-                       [...document.querySelectorAll('blockquote.abstract mark')].map(m => m.textContent)];"""
+    marks = (
+        "const highlighted = "
+        + HIGHLIGHTED
+        + """;
+           const marker = document.querySelector('#abs > .academichub-entry');
+           return [marker?.querySelector('.academichub-badge')?.textContent,
+                   highlighted(document.querySelector('h1.title')),
+                   highlighted(document.querySelector('blockquote.abstract'))];"""
+    )
     expected = ["diffusion policies", ["Diffusion Policies"], ["diffusion policies"] * 2]
     assert firefox.settles_at(marks, expected) == expected
     firefox.close_tab()
