@@ -8,11 +8,13 @@ The goals (issue 14, item 3), in both cases below and with both cores busy: the 
 late as the same page without the overlay, and all marks in place within 150 ms after it is ready.
 "Ready" is the end of DOMContentLoaded; "in place" is the moment the overlay has put its last mark and its
 panel in the page (it records performance.now() there, and again when the sidecar's answer is through:
-"confirmed"). The page is /list/<category>/new in the 2024+ layout (the recorded
-tests/fixtures/pages/arxiv_list_cs.AI_new.html, its entry markup repeated with the real titles, abstracts
-and authors of the seed day under distinct ids), served through request routing; the radar holds the 20
-rules of bench/radar.py, set through the API of a real sidecar that the extension started through native
-messaging.
+"confirmed"). Also printed for each page: when its first frame after ready was done (the first task after
+that frame, timed in the page's own world: the marks laid out and painted with it) and when its load event
+was over (the overlay may start in it, after ready). The page is /list/<category>/new in the 2024+ layout
+(the recorded tests/fixtures/pages/arxiv_list_cs.AI_new.html, its entry markup repeated with the real titles,
+abstracts and authors of the seed day under distinct ids), served through request routing; the radar holds
+the 20 rules of bench/radar.py, set through the API of a real sidecar that the extension started through
+native messaging.
 
 Two cases, loaded in turn: a category the reader follows (/list/cs.AI/new: the sidecar stores the day's
 papers, so the sidecar's answer comes from the store), and one the reader does not (/list/math.OC/new,
@@ -147,6 +149,7 @@ async def one_load(page: Page, url: str = URL) -> dict[str, float]:
             return {total: number('doneAt') - ready,
                     confirmed: number('confirmedAt') - ready,
                     started: number('startedAt') - ready, loading: number('loadingMs'),
+                    frame: window.__freeAt - ready, load: navigation.loadEventEnd - ready,
                     parsed: ready - navigation.responseEnd,
                     handlers: ready - navigation.domContentLoadedEventStart,
                     read: number('readMs'), match: number('matchMs'), mark: number('markMs'),
@@ -166,7 +169,8 @@ async def baseline_load(page: Page) -> dict[str, float]:
         """() => {
             const navigation = performance.getEntriesByType('navigation')[0];
             const ready = navigation.domContentLoadedEventEnd;
-            return {parsed: ready - navigation.responseEnd, busy: window.__freeAt - ready};
+            return {parsed: ready - navigation.responseEnd, busy: window.__freeAt - ready,
+                    load: navigation.loadEventEnd - ready};
         }"""
     )
 
@@ -248,6 +252,8 @@ async def run(args: argparse.Namespace, work: Path) -> int:
         print(row("    reading the entries took", [x["read"] for x in case]))
         print(row("    matching them in the page took", [x["match"] for x in case]))
         print(row("    marking them took", [x["mark"] for x in case]))
+        print(row("  its first frame done after ready", [x["frame"] for x in case]))
+        print(row("  its load event over after ready", [x["load"] for x in case]))
         print(row("  the sidecar's answer through after ready", [x["confirmed"] for x in case]))
         print(row("    marks it replaced", [x["replaced"] for x in case]))
         print(row("  the overlay's own work while the page loaded", [x["loading"] for x in case]))
@@ -256,6 +262,7 @@ async def run(args: argparse.Namespace, work: Path) -> int:
     print("  the same page without the overlay")
     print(row("  page ready after it came", [x["parsed"] for x in baselines]))
     print(row("  Chromium's own work after ready", [x["busy"] for x in baselines]))
+    print(row("  its load event over after ready", [x["load"] for x in baselines]))
     bare = statistics.median(x["parsed"] for x in baselines)
     print(f"  first load (rules compiled, worker woken): {first['total']:.1f} ms")
     for name, case in [("followed", loads), ("not followed", unfollowed)]:
