@@ -28,6 +28,7 @@
   }
   const lowerAscii = (text, ascii = isAscii(text)) =>
     ascii ? text.toLowerCase() : text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  const lowerShort = (text) => (/[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text);
   // The sidecar's scan reads a word by its shape: ASCII lower-case, any other character as one \x80.
   const shape = (text) => lowerAscii(text).replace(NON_ASCII, "\x80");
 
@@ -106,11 +107,13 @@
     }
 
     // {text, original, marks, markStarts}: marks are the pieces whose length changed, as
-    // [folded start, folded length, original start, original end].
-    function fold(text) {
+    // [folded start, folded length, original start, original end]. `lower`: ASCII letters lower-cased too
+    // (the text between changes is all ASCII), as the scans read it; `ascii` is then left out.
+    function fold(text, lower = false) {
       const backslash = text.includes("\\");
       const ascii = isAscii(text);
-      if (ascii && !backslash) return { text, original: text, ascii, marks: [], markStarts: [] };
+      const same = lower ? (piece) => piece.toLowerCase() : (piece) => piece;
+      if (ascii && !backslash) return { text: same(text), original: text, ascii, marks: [], markStarts: [] };
       const pieces = [];
       const marks = [];
       let foldedAt = 0;
@@ -118,17 +121,41 @@
       for (const [start, end, replacement] of changes(text, backslash, ascii)) {
         if (start < last) continue;
         if (start > last) {
-          pieces.push(text.slice(last, start));
+          pieces.push(same(text.slice(last, start)));
           foldedAt += start - last;
         }
-        pieces.push(replacement);
+        pieces.push(lower ? lowerShort(replacement) : replacement);
         if (replacement.length !== end - start) marks.push([foldedAt, replacement.length, start, end]);
         foldedAt += replacement.length;
         last = end;
       }
-      pieces.push(text.slice(last));
+      pieces.push(same(text.slice(last)));
       const folded = pieces.join("");
-      return { text: folded, original: text, ascii: ascii || isAscii(folded), marks, markStarts: marks.map((m) => m[0]) };
+      return {
+        text: folded,
+        original: text,
+        ascii: lower ? undefined : ascii || isAscii(folded),
+        marks,
+        markStarts: marks.map((m) => m[0]),
+      };
+    }
+
+    // Short texts (author names) folded as one, NUL between them (nothing folds across a NUL), ASCII
+    // lower-cased: one pass instead of one per name. Returns the fold and where each text starts in it.
+    function foldAll(texts) {
+      const folded = fold(texts.join("\0"), true);
+      const { marks } = folded;
+      const starts = [];
+      let at = 0;
+      let shift = 0;
+      let k = 0;
+      for (const text of texts) {
+        starts.push(at + shift);
+        const end = at + text.length;
+        for (; k < marks.length && marks[k][2] < end; k += 1) shift += marks[k][1] - (marks[k][3] - marks[k][2]);
+        at = end + 1;
+      }
+      return { text: folded.text, starts };
     }
 
     function position(folded, at) {
@@ -156,7 +183,7 @@
       return [position(folded, start), originalEnd];
     }
 
-    return { fold, span };
+    return { fold, foldAll, span };
   }
 
   function compile(data) {
@@ -188,20 +215,31 @@
     // a look-behind; a non-ASCII letter before it, a word character too, is ruled out by `startsWord`);
     // the others after a look-behind. In UTF-16 units (no flag u, faster): any non-ASCII unit is a letter.
     const units = (anchorShape) =>
-      [...anchorShape].map((c) => (c === "\x80" ? "(?:[\\ud800-\\udbff][\\udc00-\\udfff]|[\\u0080-\\uffff])" : c.replace(/[\\^$.*+?()[\]{}|/]/, "\\$&"))).join("");
+      [...anchorShape].map((c) => (c === "\x80" ? "(?:[\\ud800-\\udbff][\\udc00-\\udfff]|[\\u0080-\\uffff])" : c.replace(/[\\^$.*+?()[\]{}|/]/, "\\$&")));
     const wordUnit = "[0-9A-Za-z_\\u0080-\\uffff]";
-    const scanFor = (anchorShapes, lead, ascii) => {
-      const chosen = anchorShapes.filter((a) => (a.charCodeAt(0) < 0x80) === ascii);
-      return chosen.length ? [`${lead}(?:${chosen.map(units).join("|")})`] : [];
+    // The anchors as a trie (graph|gnn -> g(?:raph|nn)): V8 tries an alternation's branches one by one at
+    // every position of the page's text, and anchors that share their first letters then share a branch.
+    // The scan only needs where an anchor starts, so any regex that matches at the same places will do.
+    function trie(lists) {
+      const groups = new Map();
+      let empty = false;
+      for (const [head, ...rest] of lists) {
+        if (head === undefined) empty = true;
+        else groups.set(head, [...(groups.get(head) ?? []), rest]);
+      }
+      const branches = [...groups].map(([head, rests]) => (rests.some((rest) => rest.length) ? `${head}(?:${trie(rests)})` : head));
+      return empty ? `(?:${branches.join("|")})?` : branches.join("|");
+    }
+    const scanFor = (lead, ascii) => {
+      const chosen = (shapes) => shapes.filter((a) => (a.charCodeAt(0) < 0x80) === ascii).map(units);
+      const exactOnes = chosen([...exact.keys()]);
+      const prefixOnes = chosen(prefixes.map(([anchorShape]) => anchorShape));
+      const branches = [];
+      if (exactOnes.length) branches.push(`(?:${trie(exactOnes)})(?!${wordUnit})`);
+      if (prefixOnes.length) branches.push(`(?:${trie(prefixOnes)})`);
+      return branches.length ? [`${lead}(?:${branches.join("|")})`] : [];
     };
-    const exactShapes = [...exact.keys()];
-    const prefixShapes = prefixes.map(([anchorShape]) => anchorShape);
-    const alternatives = [
-      ...scanFor(exactShapes, "\\b", true).map((a) => `${a}(?!${wordUnit})`),
-      ...scanFor(prefixShapes, "\\b", true),
-      ...scanFor(exactShapes, `(?<!${wordUnit})`, false).map((a) => `${a}(?!${wordUnit})`),
-      ...scanFor(prefixShapes, `(?<!${wordUnit})`, false),
-    ];
+    const alternatives = [...scanFor("\\b", true), ...scanFor(`(?<!${wordUnit})`, false)];
     const anchorRe = alternatives.length ? new RegExp(alternatives.join("|"), "g") : null;
     const startsWord = (text, at) => at === 0 || text.charCodeAt(at - 1) < 0x80;
     const bySurname = new Map();
@@ -265,20 +303,21 @@
     }
 
     // Every title and abstract of the batch as one folded text, NUL between them (nothing matches across
-    // a NUL): one scan of the anchors for the whole page.
+    // a NUL): one scan of the anchors for the whole page. Each text is folded on its own: most are ASCII,
+    // which V8 lower-cases far faster than text holding any other character. Lower-case ASCII (the rest
+    // is case-folded already): no pattern needs the costly flag i.
     function matchTexts(papers, found, vetoed) {
       if (!anchorRe) return;
       const originals = [];
       for (const paper of papers) originals.push(paper.title ?? "", paper.abstract ?? "");
-      const folds = originals.map((text) => folder.fold(text));
+      const folds = originals.map((text) => folder.fold(text, true));
       const starts = [];
       let length = 0;
       for (const folded of folds) {
         starts.push(length);
         length += folded.text.length + 1;
       }
-      // Lower-case ASCII (the rest is case-folded already): no pattern needs the costly flag i.
-      const text = folds.map((folded) => lowerAscii(folded.text, folded.ascii)).join("\0");
+      const text = folds.map((folded) => folded.text).join("\0");
       anchorRe.lastIndex = 0;
       for (let m = anchorRe.exec(text); m; m = anchorRe.exec(text)) {
         const at = m.index;
@@ -343,15 +382,8 @@
       const names = [];
       const owners = []; // [paper, author index] of each name
       papers.forEach((paper, p) => (paper.authors ?? []).forEach((name, k) => names.push(name) && owners.push([p, k])));
-      const folded = names.map((name) => folder.fold(name));
-      const folds = folded.map((name) => name.text);
-      const starts = [];
-      let length = 0;
-      for (const folded of folds) {
-        starts.push(length);
-        length += folded.length + 1;
-      }
-      const text = folded.map((name) => lowerAscii(name.text, name.ascii)).join("\0");
+      const { text, starts } = folder.foldAll(names);
+      const folds = starts.map((start, i) => text.slice(start, i + 1 < starts.length ? starts[i + 1] - 1 : text.length));
       const checked = new Set(); // name * authors + author pattern: a surname may appear twice in a name
       const words = new Map();
       surnameRe.lastIndex = 0;
