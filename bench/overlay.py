@@ -134,10 +134,12 @@ arXiv:{arxiv_id}
 
 async def one_load(page: Page, url: str = URL) -> dict[str, float]:
     await page.goto(url)
-    # Marked, and (where the overlay says so) the sidecar's answer through: the next load starts afresh.
+    # Marked, (where the overlay says so) the sidecar's answer through, and the first frame after ready
+    # done: the next load starts afresh, not while this page is still being laid out.
     await page.wait_for_function(
         """() => { const p = document.getElementById('academichub-panel');
-                   return p && (p.dataset.confirmedAt !== undefined || p.dataset.entries === undefined); }""",
+                   return p && (p.dataset.confirmedAt !== undefined || p.dataset.entries === undefined)
+                       && window.__freeAt !== undefined; }""",
         timeout=30_000,
     )
     return await page.evaluate(
