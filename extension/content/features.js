@@ -30,7 +30,7 @@
   // the page counts as ready) does not wait for what the feature does next. Whichever comes first: the
   // load event, a task of the highest priority, or the first frame's animation callbacks. Where the page's
   // other resources are in by the time it is parsed, Chromium fires load in the same task as
-  // DOMContentLoaded and then lays the whole page out before any other task or frame (35 ms after ready
+  // DOMContentLoaded and then lays the whole page out before any other task or frame (24-50 ms after ready
   // for a 1,000-entry listing on a busy machine); in the load event the marks go in before that layout,
   // and are laid out with the page, once. Elsewhere the first frame's callbacks run before its layout.
   function afterReady(signal) {

@@ -8,8 +8,9 @@
 // document, which made each element added to or removed from a marked listing cost a quarter of a
 // millisecond; a static range stays where it was put, and the overlay paints an entry again when the page
 // changes its text (MathJax typesetting, overlay.js). Elsewhere (Firefox before 140) the nodes are split at
-// the span's ends and the middle moved into a <mark>. No markup is ever parsed (no innerHTML), and nothing inside MathJax's output, or inside TeX that
-// MathJax has yet to typeset, is touched: splitting `$a<b$` would break it.
+// the span's ends and the middle moved into a <mark>. No markup is ever parsed (no innerHTML), and nothing
+// inside MathJax's output, or inside TeX that MathJax has yet to typeset, is touched: splitting `$a<b$`
+// would break it.
 (() => {
   const overlay = (globalThis.AcademicHubOverlay ??= { pages: [] });
 
