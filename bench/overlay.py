@@ -42,9 +42,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "extension"))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser_harness import launch_extension, make_library, sidecar_api, stop_sidecar  # noqa: E402
+from browser_harness import launch_extension, make_library, sidecar_api  # noqa: E402
 from playwright.async_api import Page, Route, async_playwright  # noqa: E402
 
 from academichub.ingest.sources import parse_feed  # noqa: E402
@@ -52,6 +53,7 @@ from academichub.models import Paper  # noqa: E402
 from academichub.paths import Paths, seed_day_dir  # noqa: E402
 from academichub.store.paper_store import PaperStore  # noqa: E402
 from radar import RULES  # noqa: E402
+from running import stop_sidecar  # noqa: E402
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 URL = "https://arxiv.org/list/cs.AI/new"

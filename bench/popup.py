@@ -39,15 +39,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "extension"))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser_harness import POPUP, launch_extension, stop_sidecar  # noqa: E402
+from browser_harness import POPUP, launch_extension  # noqa: E402
 from playwright.async_api import Page, Playwright, async_playwright  # noqa: E402
 
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config  # noqa: E402
 from academichub.paths import Paths  # noqa: E402
 from academichub.store.paper_store import PaperStore  # noqa: E402
 from ingest import build_store  # noqa: E402
+from running import stop_sidecar  # noqa: E402
 
 
 def prepare(data_dir: Path, papers: int) -> int:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from academichub.config import Config, RefreshSettings, save_config
 from academichub.paths import Paths
@@ -66,3 +71,53 @@ def end(process: subprocess.Popen[str]) -> None:
     for stream in (process.stdout, process.stderr):
         if stream is not None:
             stream.close()
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
+    """What `predicate` returns once it is truthy, asked every 50 ms; TimeoutError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+def sidecar_runtime(data_dir: Path) -> dict[str, Any] | None:
+    """The running service's runtime file (port, pid), however it was started; None without one."""
+    try:
+        return json.loads((Paths.under(data_dir).state / "service.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (our own child, not yet reaped) is not alive
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
+    except OSError:
+        return False
+
+
+def running_sidecar(data_dir: Path) -> dict[str, Any] | None:
+    runtime = sidecar_runtime(data_dir)
+    return runtime if runtime and alive(int(runtime["pid"])) else None
+
+
+def stop_sidecar(data_dir: Path) -> int | None:
+    """Stops the sidecar serving data_dir, however it was started (the native host starts it detached, so
+    no one else will); returns its pid."""
+    runtime = running_sidecar(data_dir)
+    if runtime is None:
+        return None
+    pid = int(runtime["pid"])
+    os.kill(pid, signal.SIGTERM)
+    try:
+        wait_for(lambda: not alive(pid), timeout=10, what=f"sidecar {pid} to stop")
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+    return pid

@@ -6,10 +6,8 @@ import contextlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from academichub.cli import main as academichub_main
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config
 from academichub.paths import Paths
 from academichub.service.native_install import DATA_DIR_ENV, EXTENSION_ID, install_into, uninstall_from
+from running import alive, sidecar_runtime, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -88,34 +87,6 @@ def make_library(
     return LibraryDir(path, {args: json.loads(run_cli(path, "cards", "--json", *args)) for args in listings})
 
 
-def sidecar_runtime(data_dir: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((Paths.under(data_dir).state / "service.json").read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie (our own child, not yet reaped) is not alive
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
-    except OSError:
-        return False
-
-
-def wait_for(predicate: Any, timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-
-
 def start_sidecar(data_dir: Path) -> subprocess.Popen[bytes]:
     """`academichub serve` on the data dir, run by the test itself (not through native messaging).
 
@@ -134,20 +105,6 @@ def start_sidecar(data_dir: Path) -> subprocess.Popen[bytes]:
 
     wait_for(listening, timeout=60, what="the sidecar to listen")  # a loaded machine starts Python slowly
     return process
-
-
-def stop_sidecar(data_dir: Path) -> int | None:
-    """Stops the sidecar serving data_dir, however it was started; returns its pid."""
-    runtime = sidecar_runtime(data_dir)
-    if not runtime or not alive(runtime["pid"]):
-        return None
-    pid = int(runtime["pid"])
-    os.kill(pid, signal.SIGTERM)
-    try:
-        wait_for(lambda: not alive(pid), timeout=10, what=f"sidecar {pid} to stop")
-    except TimeoutError:
-        os.kill(pid, signal.SIGKILL)
-    return pid
 
 
 @dataclass

@@ -25,9 +25,10 @@ from browser_harness import (
     launch_extension,
     make_library,
     sidecar_api,
-    stop_sidecar,
 )
 from playwright.async_api import Playwright, async_playwright
+
+from running import stop_sidecar
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"the browser tests need Debian's Chromium at {CHROMIUM}", allow_module_level=True)

@@ -7,16 +7,10 @@ import asyncio
 import os
 from pathlib import Path
 
-from browser_harness import (
-    ExtensionBrowser,
-    LibraryDir,
-    alive,
-    sidecar_runtime,
-    start_sidecar,
-    stop_sidecar,
-    wait_for,
-)
+from browser_harness import ExtensionBrowser, LibraryDir, start_sidecar
 from playwright.async_api import expect
+
+from running import alive, sidecar_runtime, stop_sidecar, wait_for
 
 
 def running_sidecar(library: LibraryDir, other_than: int | None = None) -> dict:

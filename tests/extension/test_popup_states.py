@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from browser_harness import ExtensionBrowser, LibraryDir, make_library, stop_sidecar, use_host
+from browser_harness import ExtensionBrowser, LibraryDir, make_library, use_host
 from playwright.async_api import expect
 
 from academichub.ingest.health import HealthBook
 from academichub.ingest.sources import parse_feed
 from academichub.models import HealthState, SourceHealth
 from feed_server import FeedServer, recorded
+from running import stop_sidecar
 
 SEED_DAY = Path(__file__).resolve().parents[2] / "sidecar" / "academichub" / "data" / "seed-day"
 

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_harness import SOURCE_TEXT, ExtensionBrowser, LibraryDir, make_library, stop_sidecar, use_host
+from browser_harness import SOURCE_TEXT, ExtensionBrowser, LibraryDir, make_library, use_host
 from playwright.async_api import Page, expect
+
+from running import stop_sidecar
 
 ROOT = Path(__file__).resolve().parents[2]
 TEX_FEED = ROOT / "tests" / "fixtures" / "feeds" / "HOSTILE_rss_tex_attacks.xml"

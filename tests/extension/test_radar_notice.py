@@ -22,13 +22,13 @@ from browser_harness import (
     make_library,
     run_cli,
     sidecar_api,
-    stop_sidecar,
     use_host,
 )
 from playwright.async_api import expect
 
 from academichub.config import load_config, save_config
 from feed_server import FeedServer, body, recorded, status
+from running import stop_sidecar
 
 SEED_DAY = Path(__file__).resolve().parents[2] / "sidecar" / "academichub" / "data" / "seed-day"
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"

@@ -19,11 +19,11 @@ from firefox_harness import (
     Library,
     launch_firefox,
     run_cli,
-    stop_sidecar,
 )
 
 from academichub.config import Config, ModelSettings, RefreshSettings, save_config
 from academichub.paths import Paths
+from running import stop_sidecar
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DAY = ROOT / "sidecar" / "academichub" / "data" / "seed-day"

@@ -15,14 +15,11 @@ import http.server
 import io
 import json
 import os
-import signal
 import socket
 import ssl
 import subprocess
 import threading
-import time
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +32,6 @@ with warnings.catch_warnings():  # what marionette_driver imports still uses tel
     from marionette_driver.wait import Wait
 
 from academichub.cli import main as academichub_main
-from academichub.paths import Paths
 from academichub.service.native_install import GECKO_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,52 +61,6 @@ def run_cli(*args: str) -> str:
     if status != 0:
         raise RuntimeError(f"academichub {' '.join(args)} failed ({status}): {err.getvalue()}")
     return out.getvalue()
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-
-
-def sidecar_runtime(data_dir: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((Paths.under(data_dir).state / "service.json").read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is not alive
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
-    except OSError:
-        return False
-
-
-def running_sidecar(data_dir: Path) -> dict[str, Any] | None:
-    runtime = sidecar_runtime(data_dir)
-    return runtime if runtime and alive(int(runtime["pid"])) else None
-
-
-def stop_sidecar(data_dir: Path) -> None:
-    """Stops the sidecar serving data_dir (the native host started it detached, so no one else will)."""
-    runtime = running_sidecar(data_dir)
-    if runtime is None:
-        return
-    pid = int(runtime["pid"])
-    os.kill(pid, signal.SIGTERM)
-    try:
-        wait_for(lambda: not alive(pid), timeout=10, what=f"sidecar {pid} to stop")
-    except TimeoutError:
-        os.kill(pid, signal.SIGKILL)
 
 
 def free_port() -> int:

@@ -18,12 +18,10 @@ from firefox_harness import (
     FirefoxExtension,
     Library,
     run_cli,
-    running_sidecar,
-    stop_sidecar,
-    wait_for,
 )
 
 from highlights import HIGHLIGHTED
+from running import running_sidecar, stop_sidecar, wait_for
 
 pytestmark = pytest.mark.skipif(
     not Path(FIREFOX).exists(), reason=f"the Firefox tests need Debian's firefox-esr at {FIREFOX}"
