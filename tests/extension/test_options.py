@@ -119,6 +119,21 @@ async def test_a_rule_without_terms_or_authors_is_refused_with_the_reason(
     await page.close()
 
 
+async def restore_settings(library: LibraryDir, before: dict) -> None:
+    """Puts back the settings a test changed, so later tests see the same model settings as before."""
+    # The suite's model path names no file, and a missing file cannot be chosen: let it exist for the
+    # moment it is chosen again.
+    original = Path(before["model"]["path"]) if before["model"]["path"] else None
+    if original and not original.exists():
+        original.write_bytes(b"")
+        try:
+            await sidecar_api(library.path, "PATCH", "/settings", before)
+        finally:
+            original.unlink()
+    else:
+        await sidecar_api(library.path, "PATCH", "/settings", before)
+
+
 async def test_model_and_schedule_settings_are_saved_through_the_sidecar(
     extension: ExtensionBrowser, library: LibraryDir, tmp_path: Path
 ) -> None:
@@ -143,17 +158,7 @@ async def test_model_and_schedule_settings_are_saved_through_the_sidecar(
         assert after["refresh"]["journal_interval_hours"] == 12
         assert after["refresh"]["scheduled"] == before["refresh"]["scheduled"]
     finally:
-        # The suite's model path names no file, and a missing file cannot be chosen: let it exist for the
-        # moment it is chosen again, so later tests see the same model settings as before.
-        original = Path(before["model"]["path"]) if before["model"]["path"] else None
-        if original and not original.exists():
-            original.write_bytes(b"")
-            try:
-                await sidecar_api(library.path, "PATCH", "/settings", before)
-            finally:
-                original.unlink()
-        else:
-            await sidecar_api(library.path, "PATCH", "/settings", before)
+        await restore_settings(library, before)
         await page.close()
 
 
@@ -177,13 +182,5 @@ async def test_the_models_found_are_offered_and_the_one_picked_is_saved(
         assert after["model"]["threads"] == before["model"]["threads"]
         await expect(choice.locator("option:checked")).to_contain_text("bundled with AcademicHub")
     finally:
-        original = Path(before["model"]["path"]) if before["model"]["path"] else None
-        if original and not original.exists():
-            original.write_bytes(b"")
-            try:
-                await sidecar_api(library.path, "PATCH", "/settings", before)
-            finally:
-                original.unlink()
-        else:
-            await sidecar_api(library.path, "PATCH", "/settings", before)
+        await restore_settings(library, before)
         await page.close()
