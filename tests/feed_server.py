@@ -17,6 +17,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from academichub.ingest.fetcher import Fetcher
+
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 SEED_DAY = Path(__file__).parents[1] / "sidecar" / "academichub" / "data" / "seed-day"
 LAST_MODIFIED = "Wed, 24 Jun 2026 04:00:00 GMT"
@@ -167,3 +169,18 @@ def in_turn(*handlers: Handler) -> Handler:
         return await handlers[min(calls, len(handlers)) - 1](request)
 
     return handler
+
+
+def quick_fetcher(**settings) -> Fetcher:
+    """A fetcher for this server with test-sized waits: no gap between requests, hundredths of a second of
+    backoff, its two hosts trusted though they are private addresses."""
+    return Fetcher(
+        **{
+            "timeout": 2.0,
+            "backoff": 0.01,
+            "gaps": {},
+            "default_gap": 0.0,
+            "trusted_hosts": ["127.0.0.1", "localhost"],
+        }
+        | settings
+    )

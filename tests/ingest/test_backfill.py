@@ -4,9 +4,8 @@ import pytest
 from aiohttp import web
 
 from academichub.ingest.backfill import backfill, plan_backfill, search_query
-from academichub.ingest.fetcher import Fetcher
 from academichub.models import Source, SourceKind
-from feed_server import FEEDS, FeedServer, Handler, body, in_turn, recorded, status
+from feed_server import FEEDS, FeedServer, Handler, body, in_turn, quick_fetcher, recorded, status
 
 D = dt.date
 CS_RO = Source(
@@ -38,19 +37,6 @@ WINDOWS = {
 async def feed_server():
     async with FeedServer() as server:
         yield server
-
-
-def quick(**settings) -> Fetcher:
-    return Fetcher(
-        **{
-            "timeout": 2.0,
-            "backoff": 0.01,
-            "gaps": {},
-            "default_gap": 0.0,
-            "trusted_hosts": ["127.0.0.1", "localhost"],
-        }
-        | settings
-    )
 
 
 def by_window(pages: dict[dt.date, Handler]) -> Handler:
@@ -101,7 +87,7 @@ async def test_missed_mailings_are_fetched_politely_and_dated_by_their_announcem
     api = feed_server.serve(
         "/api/query", by_window({TUESDAY: recorded(API_PAGE), WEDNESDAY: recorded(OTHER_PAGE)})
     )
-    async with quick(gaps={"127.0.0.1": 0.05}) as fetcher:
+    async with quick_fetcher(gaps={"127.0.0.1": 0.05}) as fetcher:
         result = await backfill(CS_RO, [TUESDAY, WEDNESDAY], fetcher, api=api, page_size=50)
 
     assert result.error is None
@@ -130,7 +116,7 @@ async def test_a_paper_without_an_announce_type_is_new_in_its_primary_category_a
 ):
     api = feed_server.serve("/api/query", recorded(OTHER_PAGE))
     cs_lg = CS_RO.model_copy(update={"key": "arxiv:cs.LG", "category": "cs.LG"})
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await backfill(cs_lg, [TUESDAY], fetcher, api=api)
     types = {p.arxiv_id: p.announce_type for p in result.papers}
     # The recording states its own types (kept); the API's real pages state none (inferred).
@@ -141,7 +127,7 @@ async def test_a_paper_without_an_announce_type_is_new_in_its_primary_category_a
 async def test_pages_are_followed_until_a_short_page(feed_server):
     pages = in_turn(recorded(API_PAGE), recorded(OTHER_PAGE), recorded(EMPTY_PAGE))
     api = feed_server.serve("/api/query", pages)
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await backfill(CS_RO, [TUESDAY], fetcher, api=api, page_size=3)
     assert [a.query["start"] for a in feed_server.arrivals] == ["0", "3", "6"]
     assert result.requests == 3
@@ -150,7 +136,7 @@ async def test_pages_are_followed_until_a_short_page(feed_server):
 
 async def test_pages_are_bounded_even_when_every_page_is_full(feed_server):
     api = feed_server.serve("/api/query", recorded(API_PAGE))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await backfill(CS_RO, [TUESDAY], fetcher, api=api, page_size=3, max_pages=2)
     assert result.requests == 2
     assert len(result.papers) == 3  # the same page twice is one set of papers
@@ -158,7 +144,7 @@ async def test_pages_are_bounded_even_when_every_page_is_full(feed_server):
 
 async def test_a_rate_limited_api_is_waited_for(feed_server):
     api = feed_server.serve("/api/query", in_turn(status(429, **{"Retry-After": "0"}), recorded(API_PAGE)))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await backfill(CS_RO, [TUESDAY], fetcher, api=api)
     assert result.error is None
     assert len(result.papers) == 3
@@ -166,7 +152,7 @@ async def test_a_rate_limited_api_is_waited_for(feed_server):
 
 async def test_a_failing_day_stops_the_backfill_so_no_day_is_skipped_for_good(feed_server):
     api = feed_server.serve("/api/query", by_window({TUESDAY: recorded(API_PAGE), WEDNESDAY: status(500)}))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await backfill(CS_RO, [TUESDAY, WEDNESDAY], fetcher, api=api)
     assert result.days == [TUESDAY]
     assert {p.date for p in result.papers} == {TUESDAY}
@@ -175,7 +161,7 @@ async def test_a_failing_day_stops_the_backfill_so_no_day_is_skipped_for_good(fe
 
 async def test_an_api_error_entry_is_an_error_not_a_paper(feed_server):
     api = feed_server.serve("/api/query", body(API_ERROR))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await backfill(CS_RO, [TUESDAY], fetcher, api=api)
     assert result.papers == []
     assert (

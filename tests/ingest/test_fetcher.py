@@ -16,6 +16,7 @@ from feed_server import (
     etag_of,
     gzipped,
     in_turn,
+    quick_fetcher,
     recorded,
     slow,
     status,
@@ -31,23 +32,9 @@ async def feed_server():
         yield server
 
 
-def quick(**settings) -> Fetcher:
-    """A fetcher with test-sized waits: no gap between requests, hundredths of a second of backoff."""
-    return Fetcher(
-        **{
-            "timeout": 2.0,
-            "backoff": 0.01,
-            "gaps": {},
-            "default_gap": 0.0,
-            "trusted_hosts": ["127.0.0.1", "localhost"],
-        }
-        | settings
-    )
-
-
 async def test_fetch_returns_the_body_and_the_validators_for_next_time(feed_server):
     url = feed_server.serve("/rss/cs.AI", recorded(CS_AI))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await fetcher.fetch(url)
     assert result.status == 200
     assert result.body == CS_AI.read_bytes()
@@ -65,7 +52,7 @@ async def test_fetch_returns_the_body_and_the_validators_for_next_time(feed_serv
 )
 async def test_an_unchanged_feed_comes_back_as_304_with_nothing_to_parse(feed_server, validators):
     url = feed_server.serve("/rss/cs.AI", recorded(CS_AI))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await fetcher.fetch(url, **validators)
     assert result.not_modified
     assert result.body is None
@@ -73,7 +60,7 @@ async def test_an_unchanged_feed_comes_back_as_304_with_nothing_to_parse(feed_se
 
 async def test_requests_name_the_product_and_accept_gzip(feed_server):
     url = feed_server.serve("/rss/cs.AI", recorded(CS_AI))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         await fetcher.fetch(url)
     headers = feed_server.arrivals[0].headers
     assert headers["User-Agent"] == USER_AGENT
@@ -82,14 +69,14 @@ async def test_requests_name_the_product_and_accept_gzip(feed_server):
 
 async def test_a_gzip_encoded_body_arrives_decompressed(feed_server):
     url = feed_server.serve("/rss/cs.AI", gzipped(CS_AI))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await fetcher.fetch(url)
     assert result.body == CS_AI.read_bytes()
 
 
 async def test_429_waits_as_long_as_retry_after_says_then_succeeds(feed_server):
     url = feed_server.serve("/api", in_turn(status(429, **{"Retry-After": "1"}), recorded(CS_AI)))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         result = await fetcher.fetch(url)
     first, second = feed_server.arrivals
     assert second.started - first.finished >= 0.95
@@ -99,7 +86,7 @@ async def test_429_waits_as_long_as_retry_after_says_then_succeeds(feed_server):
 
 async def test_a_retry_after_beyond_the_cap_fails_at_once_and_says_how_long(feed_server):
     url = feed_server.serve("/api", status(503, **{"Retry-After": "3600"}))
-    async with quick(max_retry_after=5) as fetcher:
+    async with quick_fetcher(max_retry_after=5) as fetcher:
         with pytest.raises(FetchError, match="HTTP 503; asked to retry after 3600 s"):
             await fetcher.fetch(url)
     assert len(feed_server.arrivals) == 1
@@ -124,7 +111,7 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date(header, seconds):
 
 async def test_server_errors_are_retried_with_growing_waits(feed_server):
     url = feed_server.serve("/rss", in_turn(status(500), status(502), recorded(CS_AI)))
-    async with quick(backoff=0.05) as fetcher:
+    async with quick_fetcher(backoff=0.05) as fetcher:
         result = await fetcher.fetch(url)
     first, second, third = feed_server.arrivals
     assert second.started - first.finished >= 0.05
@@ -135,7 +122,7 @@ async def test_server_errors_are_retried_with_growing_waits(feed_server):
 
 async def test_a_server_error_that_persists_names_the_url_the_status_and_the_tries(feed_server):
     url = feed_server.serve("/rss", status(500))
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         with pytest.raises(FetchError) as caught:
             await fetcher.fetch(url)
     assert caught.value.reason == "HTTP 500 after 3 tries"
@@ -145,7 +132,7 @@ async def test_a_server_error_that_persists_names_the_url_the_status_and_the_tri
 
 async def test_a_missing_feed_is_not_retried(feed_server):
     url = feed_server.url("/rss/no-such-category")
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         with pytest.raises(FetchError, match=r"HTTP 404 Not Found$"):
             await fetcher.fetch(url)
     assert len(feed_server.arrivals) == 1
@@ -153,7 +140,7 @@ async def test_a_missing_feed_is_not_retried(feed_server):
 
 async def test_a_server_that_hangs_times_out_without_retrying(feed_server):
     url = feed_server.serve("/rss", slow(1.0))
-    async with quick(timeout=0.2) as fetcher:
+    async with quick_fetcher(timeout=0.2) as fetcher:
         with pytest.raises(FetchError, match=r"timed out after 0\.2 s$"):
             await fetcher.fetch(url)
     assert len(feed_server.arrivals) == 1
@@ -163,7 +150,7 @@ async def test_a_refused_connection_is_retried_then_reported():
     with socket.socket() as probe:  # a port that nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         with pytest.raises(FetchError, match="connection refused after 3 tries"):
             await fetcher.fetch(f"http://127.0.0.1:{port}/rss")
 
@@ -180,7 +167,7 @@ async def test_a_refused_connection_is_retried_then_reported():
 )
 async def test_a_response_over_the_size_cap_is_abandoned(feed_server, handler):
     url = feed_server.serve("/huge", handler)
-    async with quick(max_bytes=MB) as fetcher:
+    async with quick_fetcher(max_bytes=MB) as fetcher:
         with pytest.raises(FetchError, match=r"response larger than 1 MB$"):
             await fetcher.fetch(url)
 
@@ -189,7 +176,7 @@ async def test_one_request_at_a_time_per_host_with_a_gap_while_other_hosts_go_ah
     gap = 0.15
     feed_server.serve("/rss", slow(0.05, recorded(CS_AI)))
     urls = [feed_server.url("/rss", host) for host in ("127.0.0.1", "localhost") for _ in range(3)]
-    async with quick(default_gap=gap) as fetcher:
+    async with quick_fetcher(default_gap=gap) as fetcher:
         await asyncio.gather(*(fetcher.fetch(url) for url in urls))
 
     for host in ("127.0.0.1", "localhost"):
@@ -216,14 +203,14 @@ async def test_fetching_needs_an_open_fetcher():
 
 
 async def test_a_non_http_url_is_refused_with_the_url_named():
-    async with quick() as fetcher:
+    async with quick_fetcher() as fetcher:
         with pytest.raises(FetchError, match=r"^feeds/cs\.AI\.xml: not an http"):
             await fetcher.fetch("feeds/cs.AI.xml")
 
 
 async def test_a_private_address_the_user_never_added_is_refused(feed_server):
     url = feed_server.serve("/rss/cs.AI", recorded(CS_AI))
-    async with quick(trusted_hosts=[]) as fetcher:
+    async with quick_fetcher(trusted_hosts=[]) as fetcher:
         with pytest.raises(FetchError, match=r"127\.0\.0\.1 is a private address, and only a feed you added"):
             await fetcher.fetch(url)
         fetcher.trust([url])
@@ -236,7 +223,7 @@ async def test_a_redirect_to_a_private_address_is_refused(feed_server, added, ta
     feed_server.serve("/router-admin", recorded(CS_AI))
     feed_server.serve("/moved", status(302, Location=feed_server.url("/router-admin", host=target)))
     url = feed_server.url("/moved", host=added)
-    async with quick(trusted_hosts=[]) as fetcher:
+    async with quick_fetcher(trusted_hosts=[]) as fetcher:
         fetcher.trust([url])
         with pytest.raises(FetchError, match=f"{target}.* private address"):
             await fetcher.fetch(url)
