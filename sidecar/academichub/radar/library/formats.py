@@ -105,7 +105,6 @@ def read_ris(text: str, *, origin: str) -> ReadEntries:
     except Exception as exc:  # rispy raises bare IOError/ValueError/KeyError variants on malformed input
         raise LibraryImportError(f"{origin}: not a RIS file rispy can read ({exc})") from None
     candidates: list[LibraryEntry | None] = []
-    skipped = 0
     for record in records:
         urls = record.get("urls") or []
         entry = new_entry(
@@ -118,7 +117,7 @@ def read_ris(text: str, *, origin: str) -> ReadEntries:
             origin=origin,
         )
         candidates.append(entry)
-    return _gathered(candidates, skipped)
+    return _gathered(candidates, skipped=0)  # rispy reads a record or fails the whole file
 
 
 def read_csl_json(text: str, *, origin: str) -> ReadEntries:
